@@ -1,0 +1,94 @@
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { ThrottlerException } from '@nestjs/throttler';
+import { randomUUID } from 'node:crypto';
+import { TooManyRequestsException } from '../errors/too-many-requests.exception.js';
+import { bodyErrorMessage } from './body-errors.js';
+
+/** The body of every error response: Nest's standard shape, plus an optional extra field. */
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string | string[];
+  [extra: string]: unknown;
+}
+
+const REASON_PHRASES: Partial<Record<number, string>> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export function reasonPhrase(status: number): string {
+  return REASON_PHRASES[status] ?? 'Error';
+}
+
+/** Turns an HttpException into the standard body, whatever shape its response was given in. */
+export function httpExceptionBody(exception: HttpException): ErrorBody {
+  const status = exception.getStatus();
+  const response = exception.getResponse();
+  const bodyMessage = bodyErrorMessage(exception.cause);
+  if (bodyMessage) return { statusCode: status, error: reasonPhrase(status), message: bodyMessage };
+  if (exception instanceof ThrottlerException) {
+    return { statusCode: status, error: reasonPhrase(status), message: 'Too Many Requests' };
+  }
+  if (typeof response === 'string') {
+    return { statusCode: status, error: reasonPhrase(status), message: response };
+  }
+  const body = response as Partial<ErrorBody>;
+  return {
+    ...body,
+    statusCode: status,
+    error: typeof body.error === 'string' ? body.error : reasonPhrase(status),
+    message: body.message ?? reasonPhrase(status),
+  };
+}
+
+/**
+ * One error shape for everything. Anything that is not an HttpException is logged with an
+ * `errorId` and answered as a bare 500 carrying that id: no message, no stack, no internals.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ExceptionsHandler');
+
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const { httpAdapter } = this.adapterHost;
+    const response: unknown = host.switchToHttp().getResponse();
+
+    if (exception instanceof HttpException) {
+      if (exception instanceof TooManyRequestsException && exception.retryAfterSeconds) {
+        httpAdapter.setHeader(response, 'Retry-After', String(exception.retryAfterSeconds));
+      }
+      httpAdapter.reply(response, httpExceptionBody(exception), exception.getStatus());
+      return;
+    }
+
+    const errorId = randomUUID();
+    const error = exception instanceof Error ? exception : new Error(String(exception));
+    this.logger.error(`Unhandled error ${errorId}: ${error.name}: ${error.message}`, error.stack);
+    const status = HttpStatus.INTERNAL_SERVER_ERROR;
+    httpAdapter.reply(
+      response,
+      { statusCode: status, error: reasonPhrase(status), message: 'Internal server error', errorId },
+      status,
+    );
+  }
+}

@@ -1,0 +1,46 @@
+import {
+  ArgumentMetadata,
+  BadRequestException,
+  Injectable,
+  ValidationError,
+  ValidationPipe,
+} from '@nestjs/common';
+
+export const BODY_NOT_OBJECT = 'Request body must be a JSON object.';
+
+function messagesOf(errors: ValidationError[], parent = ''): string[] {
+  return errors.flatMap((error) => {
+    const path = parent ? `${parent}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {});
+    return [...own, ...messagesOf(error.children ?? [], path)];
+  });
+}
+
+/**
+ * The global ValidationPipe: unknown fields are stripped (never stored), types are strict (no
+ * implicit conversion), and every message names its field. A body that is not a JSON object
+ * (an array, a string, nothing) is refused before any field is looked at.
+ */
+@Injectable()
+export class RequestValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      transform: true,
+      forbidUnknownValues: true,
+      stopAtFirstError: true,
+      transformOptions: { enableImplicitConversion: false },
+      validationError: { target: false, value: false },
+      exceptionFactory: (errors) => new BadRequestException(messagesOf(errors)),
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && metadata.metatype && this.toValidate(metadata)) {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        throw new BadRequestException(BODY_NOT_OBJECT);
+      }
+    }
+    return super.transform(value, metadata) as Promise<unknown>;
+  }
+}

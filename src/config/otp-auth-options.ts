@@ -1,0 +1,73 @@
+/** argon2id cost parameters; never below OWASP's minimum (19 MiB, 2 iterations, 1 lane). */
+export interface Argon2Parameters {
+  memoryCostKiB: number;
+  timeCost: number;
+  parallelism: number;
+}
+
+/** Token lifetimes and session rules. Durations are in seconds. */
+export interface AuthOptions {
+  /** HS256 secret, at least 32 bytes. */
+  jwtSecret: string;
+  issuer: string;
+  audience: string;
+  accessTtl: number;
+  refreshTtl: number;
+  resetTtl: number;
+  loginMaxFailures: number;
+  /** Window in which login failures are counted, in seconds. */
+  loginFailureWindow: number;
+  refreshReuseGrace: number;
+  enumerationProtection: boolean;
+  exposeResetToken: boolean;
+}
+
+/** Pending-registration rules. Durations are in seconds. */
+export interface OtpOptions {
+  ttl: number;
+  length: number;
+  maxAttempts: number;
+  resendCooldown: number;
+  /** Sends per pending registration, the one at register included. */
+  maxSends: number;
+}
+
+export interface MailOptions {
+  /** `smtp://user:pass@host:port`; unset means the development outbox. */
+  url?: string;
+  from: string;
+  /** Keep mails in memory for `GET /dev/outbox` instead of sending them. */
+  outboxEnabled: boolean;
+  /** SMTP connect, greeting and socket timeout in milliseconds. */
+  timeoutMs: number;
+}
+
+export interface EmailValidationOptions {
+  mailboxlayerApiKey?: string;
+  mailboxlayerUrl: string;
+  timeoutMs: number;
+  failOpen: boolean;
+  /** How long a Mailboxlayer verdict is reused, in seconds. */
+  verdictTtl: number;
+}
+
+export interface PasswordOptions {
+  minLength: number;
+  argon2: Argon2Parameters;
+}
+
+/** Everything the otp-auth module needs, already parsed and validated. */
+export interface OtpAuthOptions {
+  production: boolean;
+  /** Base of the links put in e-mails; never taken from a request. */
+  appUrl: string;
+  auth: AuthOptions;
+  otp: OtpOptions;
+  mail: MailOptions;
+  emailValidation: EmailValidationOptions;
+  password: PasswordOptions;
+  /** `redis://…` for shared state across instances; unset keeps it in process. */
+  redisUrl?: string;
+  /** Requests per minute per client IP on the public POST endpoints. */
+  rateLimitPerIp: number;
+}

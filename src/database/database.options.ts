@@ -1,0 +1,41 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import type { DatabaseOptions } from '../config/environment.js';
+import { OTP_AUTH_ENTITIES, OTP_AUTH_MIGRATIONS } from './otp-auth.schema.js';
+
+/** How long a query may wait for a connection or a lock before failing (→ 503). */
+const DATABASE_TIMEOUT_MS = 5_000;
+
+/**
+ * TypeORM options for the standalone service: migrations (never `synchronize`) run at startup;
+ * SQLite in WAL mode so that readers do not wait for the writer.
+ */
+export function buildDataSourceOptions(database: DatabaseOptions): DataSourceOptions {
+  const common = {
+    entities: OTP_AUTH_ENTITIES,
+    migrations: OTP_AUTH_MIGRATIONS,
+    migrationsRun: true,
+    synchronize: false,
+    logging: ['error', 'warn', 'migration'] as const,
+  };
+  if (database.type === 'sqlite') {
+    if (database.path !== ':memory:') mkdirSync(dirname(database.path), { recursive: true });
+    return {
+      ...common,
+      type: 'sqlite',
+      database: database.path,
+      enableWAL: true,
+      busyTimeout: DATABASE_TIMEOUT_MS,
+      logging: ['error', 'warn', 'migration'],
+    };
+  }
+  return {
+    ...common,
+    type: 'postgres',
+    url: database.url,
+    connectTimeoutMS: DATABASE_TIMEOUT_MS,
+    extra: { max: 10, query_timeout: DATABASE_TIMEOUT_MS, statement_timeout: DATABASE_TIMEOUT_MS },
+    logging: ['error', 'warn', 'migration'],
+  };
+}

@@ -1,0 +1,37 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { Public } from '../auth/decorators/public.decorator.js';
+import { StateHealthIndicator } from './state.health.js';
+
+/** `GET /health`: 200 when the database and the state store answer, 503 when not. */
+@ApiTags('Operations')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: TypeOrmHealthIndicator,
+    private readonly state: StateHealthIndicator,
+  ) {}
+
+  @Get()
+  @HealthCheck()
+  @ApiOperation({ summary: 'Liveness and readiness', description: 'Checks the database and the cache.' })
+  @ApiResponse({
+    status: 200,
+    description: 'Everything answers.',
+    example: { status: 'ok', info: { database: { status: 'up' }, cache: { status: 'up' } }, error: {}, details: {} },
+  })
+  @ApiResponse({
+    status: 503,
+    description: 'The database or the cache does not answer.',
+    example: { status: 'error', info: {}, error: { database: { status: 'down' } }, details: {} },
+  })
+  check() {
+    return this.health.check([
+      () => this.database.pingCheck('database', { timeout: 2000 }),
+      () => this.state.isHealthy('cache'),
+    ]);
+  }
+}

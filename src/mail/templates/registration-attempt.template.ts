@@ -1,0 +1,19 @@
+import { defineMailTemplate } from './mail-template.js';
+
+/**
+ * Sent instead of a code when someone registers with an address that already has an account
+ * and enumeration protection is on: the caller sees the usual answer, the owner learns of it.
+ */
+export const registrationAttemptMail = defineMailTemplate<{ fullName: string; appUrl: string }>({
+  subject: 'Someone tried to register with your e-mail address',
+  text: `Hello {{fullName}},
+
+Someone just tried to create a new account with your e-mail address, which already has one.
+If it was you, sign in instead, or reset your password at {{appUrl}}/forgot-password.
+If it was not you, no action is needed: no account was created.
+`,
+  html: `<p>Hello {{fullName}},</p>
+<p>Someone just tried to create a new account with your e-mail address, which already has one.</p>
+<p>If it was you, sign in instead, or reset your password at <a href="{{appUrl}}/forgot-password">{{appUrl}}/forgot-password</a>.</p>
+<p>If it was not you, no action is needed: no account was created.</p>`,
+});

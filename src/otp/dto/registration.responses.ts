@@ -1,0 +1,42 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class OtpSentResponse {
+  @ApiProperty({ example: 'OTP sent to your email.' })
+  message: string;
+
+  @ApiProperty({ example: 600, description: 'Seconds until the code expires.' })
+  expires_in: number;
+}
+
+export class RegisteredUser {
+  @ApiProperty({ example: '5b0c1a8e-3c55-4d5e-9a61-0f8a4b1d2c3e', format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ example: 'ada@example.com' })
+  email: string;
+
+  @ApiProperty({ example: 'Ada Lovelace' })
+  full_name: string;
+}
+
+export class UserRegisteredResponse {
+  @ApiProperty({ example: 'User registered successfully.' })
+  message: string;
+
+  @ApiProperty({ type: RegisteredUser })
+  user: RegisteredUser;
+}
+
+export class InvalidOtpResponse {
+  @ApiProperty({ example: 400 })
+  statusCode: number;
+
+  @ApiProperty({ example: 'Bad Request' })
+  error: string;
+
+  @ApiProperty({ example: 'Invalid OTP.' })
+  message: string;
+
+  @ApiProperty({ example: 4 })
+  attempts_remaining: number;
+}

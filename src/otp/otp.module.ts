@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { EmailValidationModule } from '../email-validation/email-validation.module.js';
+import { MailModule } from '../mail/mail.module.js';
+import { PasswordModule } from '../password/password.module.js';
+import { StateModule } from '../state/state.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { ConfirmOtpUseCase } from './confirm-otp.usecase.js';
+import { OtpDispatcher } from './otp-dispatcher.service.js';
+import { OtpService } from './otp.service.js';
+import { PendingRegistrationStore } from './pending-registration.store.js';
+import { RegisterUseCase } from './register.usecase.js';
+import { RegistrationController } from './registration.controller.js';
+import { ResendOtpUseCase } from './resend-otp.usecase.js';
+
+/** Registration by one-time code: issuing, sending and checking codes; pending registrations. */
+@Module({
+  imports: [UsersModule, PasswordModule, EmailValidationModule, MailModule, StateModule],
+  controllers: [RegistrationController],
+  providers: [
+    OtpService,
+    PendingRegistrationStore,
+    OtpDispatcher,
+    RegisterUseCase,
+    ConfirmOtpUseCase,
+    ResendOtpUseCase,
+  ],
+  exports: [OtpService],
+})
+export class OtpModule {}

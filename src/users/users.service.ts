@@ -1,0 +1,63 @@
+import { ConflictException, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { QueryFailedError, Repository } from 'typeorm';
+import { User } from './user.entity.js';
+
+/** What it takes to create an account; the password is already hashed. */
+export interface NewUser {
+  email: string;
+  fullName: string;
+  passwordHash: string;
+}
+
+export const EMAIL_ALREADY_REGISTERED = 'Email already registered.';
+
+/** Unique-constraint violations: SQLite's SQLITE_CONSTRAINT and PostgreSQL's 23505. */
+export function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const driverError = error.driverError as { code?: string; errno?: number } | undefined;
+  return driverError?.code === '23505' || driverError?.code === 'SQLITE_CONSTRAINT';
+}
+
+/** Account storage. E-mails arrive here already trimmed and lower-cased. */
+@Injectable()
+export class UsersService {
+  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findOneBy({ email });
+  }
+
+  findById(id: string): Promise<User | null> {
+    return this.users.findOneBy({ id });
+  }
+
+  async emailExists(email: string): Promise<boolean> {
+    return (await this.users.countBy({ email })) > 0;
+  }
+
+  /**
+   * Creates the account; the unique e-mail constraint makes this the one place where two
+   * parallel confirmations are decided: the loser gets 409.
+   */
+  async create(newUser: NewUser): Promise<User> {
+    const now = new Date();
+    const user = this.users.create({
+      id: randomUUID(),
+      email: newUser.email,
+      fullName: newUser.fullName,
+      passwordHash: newUser.passwordHash,
+      isActive: true,
+      dateJoined: now,
+      passwordChangedAt: now,
+      tokenGeneration: 0,
+    });
+    try {
+      return await this.users.save(user);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictException(EMAIL_ALREADY_REGISTERED);
+      throw error;
+    }
+  }
+}
