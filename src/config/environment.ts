@@ -174,7 +174,7 @@ export function parseEnvironment(env: Environment, hooks: ParseEnvironmentHooks)
       exposeResetToken,
     },
     otp: {
-      ttl: reader.duration('OTP_TTL', '10m', 10, 86400),
+      ttl: reader.duration('OTP_TTL', '10m', 1, 86400),
       length: reader.integer('OTP_LENGTH', 6, 4, 10),
       maxAttempts: reader.integer('OTP_MAX_ATTEMPTS', 5, 1, 100),
       resendCooldown: reader.duration('OTP_RESEND_COOLDOWN', '60s', 0, 3600),
