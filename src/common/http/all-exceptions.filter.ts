@@ -9,8 +9,11 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import { ThrottlerException } from '@nestjs/throttler';
 import { randomUUID } from 'node:crypto';
+import { isInfrastructureError } from '../errors/infrastructure-error.js';
 import { TooManyRequestsException } from '../errors/too-many-requests.exception.js';
 import { bodyErrorMessage } from './body-errors.js';
+
+export const SERVICE_UNAVAILABLE = 'Service temporarily unavailable. Please try again later.';
 
 /** The body of every error response: Nest's standard shape, plus an optional extra field. */
 export interface ErrorBody {
@@ -61,7 +64,8 @@ export function httpExceptionBody(exception: HttpException): ErrorBody {
 
 /**
  * One error shape for everything. Anything that is not an HttpException is logged with an
- * `errorId` and answered as a bare 500 carrying that id: no message, no stack, no internals.
+ * `errorId` and answered as a bare 500 carrying that id: no message, no stack, no internals —
+ * except a store that does not answer, which is a 503 (fail closed).
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -83,6 +87,16 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
     const errorId = randomUUID();
     const error = exception instanceof Error ? exception : new Error(String(exception));
+    if (isInfrastructureError(exception)) {
+      this.logger.error(`Store unavailable ${errorId}: ${error.name}: ${error.message}`);
+      const status = HttpStatus.SERVICE_UNAVAILABLE;
+      httpAdapter.reply(
+        response,
+        { statusCode: status, error: reasonPhrase(status), message: SERVICE_UNAVAILABLE, errorId },
+        status,
+      );
+      return;
+    }
     this.logger.error(`Unhandled error ${errorId}: ${error.name}: ${error.message}`, error.stack);
     const status = HttpStatus.INTERNAL_SERVER_ERROR;
     httpAdapter.reply(
