@@ -30,6 +30,9 @@ export async function createApp(
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     abortOnError: false,
+    // Fastify's own JSON parser is the only one: Nest's defaults would also accept form-encoded
+    // bodies, and a body that is not JSON must get 415 or 400 (SPEC).
+    bodyParser: false,
     logger: options.logger,
     bufferLogs: false,
   });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const SECRET_FILE = 'jwt-secret';
@@ -20,5 +20,7 @@ export function loadOrCreateDevelopmentSecret(dataDir: string): string {
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(48).toString('base64url');
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  // `mode` applies only when the file is created; a short secret left behind keeps its own.
+  chmodSync(file, 0o600);
   return secret;
 }

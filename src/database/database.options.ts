@@ -17,7 +17,9 @@ export function buildDataSourceOptions(database: DatabaseOptions): DataSourceOpt
     migrations: OTP_AUTH_MIGRATIONS,
     migrationsRun: true,
     synchronize: false,
-    logging: ['error', 'warn', 'migration'] as const,
+    // No 'error': TypeORM would print a failed query with its parameters, a password hash
+    // among them. Failed queries surface as exceptions, logged by the exception filter.
+    logging: ['warn', 'migration'] as const,
   };
   if (database.type === 'sqlite') {
     if (database.path !== ':memory:') mkdirSync(dirname(database.path), { recursive: true });
@@ -27,7 +29,7 @@ export function buildDataSourceOptions(database: DatabaseOptions): DataSourceOpt
       database: database.path,
       enableWAL: true,
       busyTimeout: DATABASE_TIMEOUT_MS,
-      logging: ['error', 'warn', 'migration'],
+      logging: ['warn', 'migration'],
     };
   }
   return {
@@ -36,6 +38,6 @@ export function buildDataSourceOptions(database: DatabaseOptions): DataSourceOpt
     url: database.url,
     connectTimeoutMS: DATABASE_TIMEOUT_MS,
     extra: { max: 10, query_timeout: DATABASE_TIMEOUT_MS, statement_timeout: DATABASE_TIMEOUT_MS },
-    logging: ['error', 'warn', 'migration'],
+    logging: ['warn', 'migration'],
   };
 }

@@ -35,7 +35,8 @@ export class RegisterUseCase {
 
     // With enumeration protection the owner of an existing account is told by e-mail and the
     // caller gets the usual answer; the same steps run, so the timing matches too.
-    const existingAccount = await this.users.emailExists(email);
+    const account = await this.users.findByEmail(email);
+    const existingAccount = account !== null;
     if (existingAccount && !this.enumerationProtection) {
       throw new ConflictException(EMAIL_ALREADY_REGISTERED);
     }
@@ -53,7 +54,9 @@ export class RegisterUseCase {
     }
     const { expiresIn } = await this.dispatcher.issueAndSend({
       email,
-      fullName,
+      // The owner's notice greets them by their own name: the caller's full_name must not put
+      // words into a mail sent to someone else (content spoofing).
+      fullName: account?.fullName ?? fullName,
       passwordHash,
       existingAccount: existingAccount || undefined,
     });

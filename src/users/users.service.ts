@@ -54,7 +54,10 @@ export class UsersService {
       tokenGeneration: 0,
     });
     try {
-      return await this.users.save(user);
+      // A single INSERT, not save(): save() opens a transaction, and on SQLite's one shared
+      // connection the loser's ROLLBACK of a parallel confirmation undid the winner's row.
+      await this.users.insert(user);
+      return user;
     } catch (error) {
       if (isUniqueViolation(error)) throw new ConflictException(EMAIL_ALREADY_REGISTERED);
       throw error;

@@ -10,6 +10,8 @@ export interface ReceivedMail {
   text: string;
   html: string;
   headers: Map<string, unknown>;
+  /** The SMTP envelope's recipients (`RCPT TO`), which decide who actually gets the mail. */
+  envelopeTo: string[];
 }
 
 /**
@@ -28,15 +30,18 @@ export class SmtpSink {
     return `smtp://127.0.0.1:${this.port}`;
   }
 
-  async start(): Promise<this> {
+  /** Listens on `port` (0: any free port); a fixed port lets a test bring a "down" server back. */
+  async start(port = 0): Promise<this> {
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
-      onData: (stream, _session, callback) => {
+      onData: (stream, session, callback) => {
         if (this.rejecting) {
           stream.resume();
-          stream.on('end', () => callback(Object.assign(new Error('try later'), { responseCode: 451 })));
+          stream.on('end', () =>
+            callback(Object.assign(new Error('try later'), { responseCode: 451 })),
+          );
           return;
         }
         simpleParser(stream)
@@ -49,6 +54,7 @@ export class SmtpSink {
               text: parsed.text ?? '',
               html: typeof parsed.html === 'string' ? parsed.html : '',
               headers: parsed.headers,
+              envelopeTo: session.envelope.rcptTo.map((recipient) => recipient.address),
             });
             for (const wake of this.waiters) wake();
             callback();
@@ -56,7 +62,7 @@ export class SmtpSink {
           .catch((error: Error) => callback(error));
       },
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.port = (this.server.server.address() as AddressInfo).port;
     return this;
   }
@@ -70,7 +76,8 @@ export class SmtpSink {
   async waitForMail(to: string, count = 1, timeoutMs = 5000): Promise<ReceivedMail> {
     const deadline = Date.now() + timeoutMs;
     while (this.mailsTo(to).length < count) {
-      if (Date.now() > deadline) throw new Error(`no mail #${count} to ${to} within ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`no mail #${count} to ${to} within ${timeoutMs} ms`);
       await new Promise<void>((resolve) => {
         const wake = () => {
           this.waiters.delete(wake);
@@ -84,7 +91,9 @@ export class SmtpSink {
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
   }
 }
 

@@ -10,8 +10,22 @@ import { CapturedLogger } from './captured-logger.js';
 /** A secret for tests only; production refuses nothing shorter than 32 bytes either. */
 export const TEST_JWT_SECRET = 'test-secret-for-otp-auth-e2e-0123456789abcdef';
 
-/** A response as the tests look at it. */
-export interface TestResponse<T = any> {
+/**
+ * The fields tests read in a JSON body by default: Nest's error shape and the API's answers.
+ * A request that expects something else names its own type (`app.get<Health>(…)`).
+ */
+export interface ApiBody {
+  statusCode?: number;
+  error?: string;
+  message?: string | string[];
+  attempts_remaining?: number;
+  expires_in?: number;
+  user?: { id: string; email: string; full_name: string };
+  [field: string]: unknown;
+}
+
+/** A response as the tests look at it; `body` is the parsed JSON, or the text when it is not JSON. */
+export interface TestResponse<T = ApiBody> {
   status: number;
   headers: Headers;
   body: T;
@@ -23,6 +37,10 @@ export interface TestResponse<T = any> {
  * `env` holds the variables a test sets, as an operator would.
  */
 export class TestApp {
+  /**
+   * Every line the app logs. Nest's `Logger` instances write to the logger of the app started
+   * last in the process, so a test that reads the logs keeps one app alive at a time.
+   */
   readonly logger = new CapturedLogger();
   app!: NestFastifyApplication;
   config!: AppConfig;
@@ -49,19 +67,23 @@ export class TestApp {
     this.baseUrl = await this.app.getUrl();
   }
 
-  /** Sends a request; a `body` that is not a string is sent as JSON. */
-  async request<T = any>(
+  /**
+   * Sends a request. A `body` that is an object (or any other non-string) is sent as JSON; a
+   * string is sent as it is (fetch labels it `text/plain` unless `headers` say otherwise); bytes
+   * are sent with no `Content-Type` at all.
+   */
+  async request<T = ApiBody>(
     method: string,
     path: string,
     options: { body?: unknown; headers?: Record<string, string>; token?: string } = {},
   ): Promise<TestResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
-    let body: string | undefined;
-    if (options.body !== undefined) {
-      body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-      if (typeof options.body !== 'string' && !headers['content-type']) {
-        headers['content-type'] = 'application/json';
-      }
+    let body: string | Uint8Array | undefined;
+    if (options.body instanceof Uint8Array || typeof options.body === 'string') {
+      body = options.body;
+    } else if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
     }
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     const response = await fetch(this.baseUrl + path, { method, headers, body });
@@ -75,12 +97,27 @@ export class TestApp {
     return { status: response.status, headers: response.headers, body: parsed as T, text };
   }
 
-  post<T = any>(path: string, body?: unknown, options: { headers?: Record<string, string>; token?: string } = {}) {
+  post<T = ApiBody>(
+    path: string,
+    body?: unknown,
+    options: { headers?: Record<string, string>; token?: string } = {},
+  ) {
     return this.request<T>('POST', path, { ...options, body });
   }
 
-  get<T = any>(path: string, options: { headers?: Record<string, string>; token?: string } = {}) {
+  get<T = ApiBody>(
+    path: string,
+    options: { headers?: Record<string, string>; token?: string } = {},
+  ) {
     return this.request<T>('GET', path, options);
+  }
+
+  /**
+   * A provider of the running app, for the few facts the HTTP API does not show (the stored row of
+   * a user, say). Tests use it to look, not to drive the flow.
+   */
+  provider<T>(token: abstract new (...args: never[]) => T): T {
+    return this.app.get(token, { strict: false });
   }
 
   async close(): Promise<void> {

@@ -48,7 +48,12 @@ export function isInfrastructureError(error: unknown): boolean {
     };
     if (name && REDIS_UNAVAILABLE.has(name)) return true;
     if (code && DATABASE_UNAVAILABLE.has(code)) return true;
-    if (message && /Connection terminated|timeout exceeded when trying to connect|The client is closed/i.test(message)) {
+    if (
+      message &&
+      /Connection terminated|timeout exceeded when trying to connect|The client is closed/i.test(
+        message,
+      )
+    ) {
       return true;
     }
     current = driverError ?? cause;

@@ -30,7 +30,13 @@ export class InitialSchema1764000000000 implements MigrationInterface {
       new Table({
         name: 'token_blacklist',
         columns: [
-          { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+          {
+            name: 'id',
+            type: 'integer',
+            isPrimary: true,
+            isGenerated: true,
+            generationStrategy: 'increment',
+          },
           { name: 'jti', type: 'varchar', length: '64', isUnique: true },
           { name: 'token_type', type: 'varchar', length: '16' },
           { name: 'user_id', type: 'varchar', length: '36' },
@@ -59,7 +65,10 @@ export class InitialSchema1764000000000 implements MigrationInterface {
     );
     await queryRunner.createIndices('revoked_token_families', [
       new TableIndex({ name: 'IDX_revoked_token_families_user_id', columnNames: ['user_id'] }),
-      new TableIndex({ name: 'IDX_revoked_token_families_expires_at', columnNames: ['expires_at'] }),
+      new TableIndex({
+        name: 'IDX_revoked_token_families_expires_at',
+        columnNames: ['expires_at'],
+      }),
     ]);
   }
 

@@ -6,9 +6,13 @@ export class ConfirmOtpDto {
   @EmailField()
   email: string;
 
-  @ApiProperty({ example: '042917', description: 'The code from the e-mail, as a string of digits.' })
-  @IsString()
-  @IsNotEmpty()
+  @ApiProperty({
+    example: '042917',
+    description: 'The code from the e-mail, as a string of digits.',
+  })
+  // Bottom-up, like every field: the type check reports first (see register.dto.ts).
   @Matches(/^\d{4,10}$/, { message: 'otp must be a string of 4 to 10 digits' })
+  @IsNotEmpty()
+  @IsString()
   otp: string;
 }

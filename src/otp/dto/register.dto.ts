@@ -9,15 +9,17 @@ export class RegisterDto {
 
   /** Checked exactly as received (no trimming) by the password policy. */
   @ApiProperty({ example: 'correct horse battery staple', minLength: 8, maxLength: 128 })
-  @IsString()
-  @IsNotEmpty()
+  // Validators apply bottom-up and only the first failure is reported (stopAtFirstError): the
+  // type check comes last, so that a missing or non-string value is reported as such.
   @MaxLength(1024)
+  @IsNotEmpty()
+  @IsString()
   password: string;
 
   @ApiProperty({ example: 'Ada Lovelace', minLength: 1, maxLength: 150 })
   @Trim()
-  @IsString()
-  @IsNotEmpty()
   @MaxLength(150)
+  @IsNotEmpty()
+  @IsString()
   full_name: string;
 }

@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const NODE = join(REPO, 'node_modules/.bin/node');
+const MAIN = join(REPO, 'dist/main.js');
+const GIVE_UP_MS = 15_000;
+const STRONG_SECRET = 'a-production-secret-of-more-than-32-bytes-0123456789';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the built service in `cwd` with only `env` (and PATH) set, as an operator would start it,
+ * until it exits. `until` ends a run that started: the process is stopped once its output matches.
+ */
+function runService(cwd: string, env: Record<string, string>, until?: RegExp): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(NODE, [MAIN], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`still running after ${GIVE_UP_MS} ms:\n${stdout}\n${stderr}`));
+    }, GIVE_UP_MS);
+    const watch = () => {
+      if (until?.test(stdout)) child.kill('SIGTERM');
+    };
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      watch();
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Checks a refused start: exit code 1, one `config error:` line per problem, no stack trace. */
+function assertRefused(run: Run, problems: RegExp[]): void {
+  assert.equal(run.code, 1, `exit code ${run.code}\n${run.stdout}\n${run.stderr}`);
+  const lines = run.stderr.split('\n').filter((line) => line.trim() !== '');
+  assert.equal(lines.length, problems.length, `one line per problem expected:\n${run.stderr}`);
+  for (const line of lines) assert.match(line, /^config error: \S/);
+  for (const problem of problems) {
+    assert.ok(
+      lines.some((line) => problem.test(line)),
+      `no line matches ${problem}:\n${run.stderr}`,
+    );
+  }
+  assert.doesNotMatch(
+    `${run.stdout}\n${run.stderr}`,
+    /^\s+at |\.js:\d+/m,
+    'a stack trace was printed',
+  );
+}
+
+// The cases are independent processes, each in its own directory: they run concurrently.
+describe(
+  'configuration at startup (the built service, dist/main.js)',
+  { concurrency: true },
+  () => {
+    const dirs: string[] = [];
+    /** A fresh working directory (no .env) whose data/ would hold the SQLite file and secret. */
+    const freshDir = () => {
+      const dir = mkdtempSync(join(tmpdir(), 'otp-auth-startup-'));
+      dirs.push(dir);
+      return dir;
+    };
+    const sqliteIn = (dir: string) => `sqlite:${join(dir, 'data', 'otp-auth.sqlite')}`;
+
+    before(() => {
+      // Builds dist/ from the current sources, so that the test never runs a stale build.
+      const build = spawnSync(NODE, [join(REPO, 'node_modules/@nestjs/cli/bin/nest.js'), 'build'], {
+        cwd: REPO,
+        encoding: 'utf8',
+      });
+      assert.equal(build.status, 0, `nest build failed:\n${build.stdout}\n${build.stderr}`);
+    });
+    after(() => {
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('a valid configuration starts and listens (the control for the cases below)', async () => {
+      const cwd = freshDir();
+      const run = await runService(cwd, { PORT: '0', DATABASE_URL: sqliteIn(cwd) }, /listening on/);
+
+      assert.match(run.stdout, /listening on/);
+      assert.doesNotMatch(run.stderr, /config error/);
+    });
+
+    it('PORT=abc: exit code 1, one line naming PORT', async () => {
+      const cwd = freshDir();
+      const run = await runService(cwd, { PORT: 'abc', DATABASE_URL: sqliteIn(cwd) });
+
+      assertRefused(run, [/PORT .*"abc"/]);
+    });
+
+    it('OTP_TTL=5x: exit code 1, one line naming OTP_TTL', async () => {
+      const cwd = freshDir();
+      const run = await runService(cwd, { OTP_TTL: '5x', DATABASE_URL: sqliteIn(cwd) });
+
+      assertRefused(run, [/OTP_TTL .*"5x"/]);
+    });
+
+    it('NODE_ENV=production without JWT_SECRET and MAIL_URL: one line for each', async () => {
+      const cwd = freshDir();
+      const run = await runService(cwd, { NODE_ENV: 'production', DATABASE_URL: sqliteIn(cwd) });
+
+      assertRefused(run, [/JWT_SECRET is required/, /MAIL_URL is required/]);
+    });
+
+    it('AUTH_EXPOSE_RESET_TOKEN=true in production is refused', async () => {
+      const cwd = freshDir();
+      const run = await runService(cwd, {
+        NODE_ENV: 'production',
+        JWT_SECRET: STRONG_SECRET,
+        MAIL_URL: 'smtp://127.0.0.1:2525',
+        AUTH_EXPOSE_RESET_TOKEN: 'true',
+        DATABASE_URL: sqliteIn(cwd),
+      });
+
+      assertRefused(run, [/AUTH_EXPOSE_RESET_TOKEN/]);
+    });
+
+    it('a JWT_SECRET shorter than 32 bytes is refused', async () => {
+      const cwd = freshDir();
+      const run = await runService(cwd, {
+        JWT_SECRET: 'too-short-secret',
+        DATABASE_URL: sqliteIn(cwd),
+      });
+
+      assertRefused(run, [/JWT_SECRET must be at least 32 bytes/]);
+    });
+
+    it('several problems at once: every one reported in one round, and no secret generated', async () => {
+      const cwd = freshDir();
+      const run = await runService(cwd, {
+        PORT: 'abc',
+        OTP_TTL: '5x',
+        OTP_MAX_ATTEMPTS: '0',
+        EMAIL_VALIDATION_FAIL_OPEN: 'maybe',
+        MAILBOXLAYER_TIMEOUT_MS: '10',
+        DATABASE_URL: sqliteIn(cwd),
+      });
+
+      assertRefused(run, [
+        /PORT/,
+        /OTP_TTL/,
+        /OTP_MAX_ATTEMPTS/,
+        /EMAIL_VALIDATION_FAIL_OPEN/,
+        /MAILBOXLAYER_TIMEOUT_MS/,
+      ]);
+      assert.equal(existsSync(join(cwd, 'data')), false, 'a refused start left files behind');
+    });
+  },
+);

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { MailContent } from '../../../src/mail/templates/mail-template.js';
+import { otpMail } from '../../../src/mail/templates/otp.template.js';
+import { passwordChangedMail } from '../../../src/mail/templates/password-changed.template.js';
+import { passwordResetMail } from '../../../src/mail/templates/password-reset.template.js';
+import { registrationAttemptMail } from '../../../src/mail/templates/registration-attempt.template.js';
+
+/** Decodes the entities Handlebars writes, to read an attribute as a browser would. */
+function decodeHtml(html: string): string {
+  const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"' };
+  return html.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
+    if (name.startsWith('#x') || name.startsWith('#X'))
+      return String.fromCodePoint(parseInt(name.slice(2), 16));
+    if (name.startsWith('#')) return String.fromCodePoint(Number(name.slice(1)));
+    return named[name] ?? entity;
+  });
+}
+
+/** Every run of digits in the text of an HTML body (tags and attributes left out). */
+function digitRunsOfHtml(html: string): string[] {
+  return decodeHtml(html.replace(/<[^>]*>/g, ' ')).match(/\d+/g) ?? [];
+}
+
+const EVIL_NAME = '<img src=x onerror="alert(1)"> & <b>Eve</b>';
+
+describe('mail templates', () => {
+  describe('the OTP mail', () => {
+    const mail = otpMail({ fullName: 'Ada Lovelace', code: '042917', minutes: 10 });
+
+    it('shows the code as one run of digits in the text body', () => {
+      assert.match(mail.text, /(?<!\d)042917(?!\d)/);
+    });
+
+    it('shows the code as one run of digits in the HTML body', () => {
+      assert.ok(digitRunsOfHtml(mail.html).includes('042917'), mail.html);
+    });
+
+    it('tells the lifetime and greets by name', () => {
+      assert.match(mail.text, /10 minutes/);
+      assert.match(mail.text, /Ada Lovelace/);
+      assert.match(mail.html, /Ada Lovelace/);
+    });
+
+    it('escapes HTML in the name in the HTML body', () => {
+      const evil = otpMail({ fullName: EVIL_NAME, code: '042917', minutes: 10 });
+      assert.ok(!evil.html.includes('<img'), evil.html);
+      assert.ok(!evil.html.includes('<b>Eve'), evil.html);
+      assert.ok(evil.html.includes('&lt;img'));
+      assert.ok(decodeHtml(evil.html).includes(EVIL_NAME));
+    });
+
+    it('keeps the name as it is in the text body, which is not HTML', () => {
+      assert.ok(
+        otpMail({ fullName: EVIL_NAME, code: '042917', minutes: 10 }).text.includes(EVIL_NAME),
+      );
+    });
+
+    it('never lets a line break in a value reach the subject', () => {
+      const injected = otpMail({
+        fullName: 'Ada',
+        code: '042917\r\nBcc: eve@example.com\n\rX: y',
+        minutes: 10,
+      });
+      assert.doesNotMatch(injected.subject, /[\r\n]/);
+      assert.match(injected.subject, /042917/);
+    });
+  });
+
+  describe('the password reset mail', () => {
+    const token = 'eyJhbGciOiJIUzI1NiJ9.eyJ0eXAiOiJyZXNldCJ9.c2lnbmF0dXJl_-';
+    const link = `https://app.example.com/reset-password?token=${token}`;
+    const mail = passwordResetMail({ fullName: 'Ada', link, token, minutes: 15 });
+
+    it('carries the link and the raw token in the text body', () => {
+      assert.ok(mail.text.includes(link));
+      assert.match(
+        mail.text,
+        new RegExp(`(?<!\\S)${token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!\\S)`),
+      );
+    });
+
+    it('links to the reset page and shows the raw token in the HTML body', () => {
+      const href = /<a href="([^"]*)"/.exec(mail.html)?.[1];
+      assert.equal(href === undefined ? undefined : decodeHtml(href), link);
+      assert.ok(decodeHtml(mail.html.replace(/<[^>]*>/g, ' ')).includes(token));
+    });
+
+    it('has a subject without the token', () => {
+      assert.ok(!mail.subject.includes(token));
+    });
+  });
+
+  describe('every template', () => {
+    const rendered: [string, (fullName: string) => MailContent][] = [
+      ['otp', (fullName) => otpMail({ fullName, code: '123456', minutes: 10 })],
+      [
+        'password reset',
+        (fullName) =>
+          passwordResetMail({
+            fullName,
+            link: 'https://a.example/r?token=t',
+            token: 't',
+            minutes: 15,
+          }),
+      ],
+      ['password changed', (fullName) => passwordChangedMail({ fullName })],
+      [
+        'registration attempt',
+        (fullName) => registrationAttemptMail({ fullName, appUrl: 'https://a.example' }),
+      ],
+    ];
+    for (const [name, render] of rendered) {
+      it(`escapes the name in the ${name} mail's HTML and keeps the subject on one line`, () => {
+        const mail = render(`${EVIL_NAME}\r\nBcc: eve@example.com`);
+        assert.ok(!mail.html.includes('<img'), mail.html);
+        assert.ok(mail.html.includes('&lt;img'), mail.html);
+        assert.doesNotMatch(mail.subject, /[\r\n]/);
+      });
+    }
+
+    it('fails loudly when a value is missing, instead of sending a hole', () => {
+      assert.throws(() =>
+        otpMail({ fullName: 'Ada', minutes: 10 } as unknown as Parameters<typeof otpMail>[0]),
+      );
+    });
+  });
+});

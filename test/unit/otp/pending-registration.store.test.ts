@@ -1,0 +1,229 @@
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import type { OtpOptions } from '../../../src/config/otp-auth-options.js';
+import {
+  PendingRegistrationStore,
+  type PendingRegistration,
+} from '../../../src/otp/pending-registration.store.js';
+import { MemoryAtomicStore } from '../../../src/state/memory-atomic-store.js';
+import { sleep, testOptions } from '../support/options.js';
+
+const EMAIL = 'ada@example.com';
+
+function registration(otpHash = 'otp-hash-1'): PendingRegistration {
+  return {
+    email: EMAIL,
+    fullName: 'Ada Lovelace',
+    passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$x$y',
+    otpHash,
+  };
+}
+
+describe('PendingRegistrationStore', () => {
+  const atomic: MemoryAtomicStore[] = [];
+  afterEach(() => {
+    for (const store of atomic.splice(0)) store.onModuleDestroy();
+  });
+
+  function pending(otp: Partial<OtpOptions> = {}): {
+    store: PendingRegistrationStore;
+    atomic: MemoryAtomicStore;
+  } {
+    const memory = new MemoryAtomicStore();
+    atomic.push(memory);
+    return { store: new PendingRegistrationStore(memory, testOptions({ otp })), atomic: memory };
+  }
+
+  /** Claims a send slot and saves, as a register or resend does. */
+  async function send(store: PendingRegistrationStore, otpHash?: string): Promise<void> {
+    assert.deepEqual(await store.acquireSendSlot(EMAIL), { granted: true });
+    await store.save(registration(otpHash));
+  }
+
+  describe('acquireSendSlot', () => {
+    it('grants the first send', async () => {
+      const { store } = pending();
+      assert.deepEqual(await store.acquireSendSlot(EMAIL), { granted: true });
+    });
+
+    it('refuses a send during the cooldown, telling how long to wait', async () => {
+      const { store } = pending({ resendCooldown: 60 });
+      await send(store);
+      const slot = await store.acquireSendSlot(EMAIL);
+      assert.equal(slot.granted, false);
+      assert.ok(!slot.granted && slot.reason === 'cooldown');
+      assert.ok(
+        slot.retryAfterMs > 59_000 && slot.retryAfterMs <= 60_000,
+        `retryAfterMs ${slot.retryAfterMs}`,
+      );
+    });
+
+    it('grants a send again once the cooldown has passed', async () => {
+      const { store } = pending({ resendCooldown: 0.03 });
+      await send(store);
+      assert.equal((await store.acquireSendSlot(EMAIL)).granted, false);
+      await sleep(50);
+      assert.deepEqual(await store.acquireSendSlot(EMAIL), { granted: true });
+    });
+
+    it('keeps the cooldown per address', async () => {
+      const { store } = pending({ resendCooldown: 60 });
+      await send(store);
+      assert.deepEqual(await store.acquireSendSlot('grace@example.com'), { granted: true });
+    });
+
+    it('refuses the send after maxSends, the first included', async () => {
+      const { store } = pending({ resendCooldown: 0, maxSends: 5 });
+      for (let i = 1; i <= 5; i++) await send(store, `otp-hash-${i}`);
+      assert.deepEqual(await store.acquireSendSlot(EMAIL), {
+        granted: false,
+        reason: 'send-limit',
+      });
+      assert.deepEqual(await store.acquireSendSlot(EMAIL), {
+        granted: false,
+        reason: 'send-limit',
+      });
+    });
+
+    it('clears counters left behind when there is no registration any more', async () => {
+      const { store, atomic: memory } = pending({ resendCooldown: 0, maxSends: 5, maxAttempts: 5 });
+      // What an expired registration could leave: its counters without its data (key layout of
+      // pending-registration.store.ts).
+      await memory.set(`registration:${EMAIL}:sends`, '5', 60_000);
+      await memory.set(`registration:${EMAIL}:attempts`, '5', 60_000);
+      assert.deepEqual(await store.acquireSendSlot(EMAIL), { granted: true });
+      await store.save(registration());
+      const guess = await store.acquireGuess(EMAIL);
+      assert.equal(guess.kind === 'granted' && guess.attempt, 1);
+    });
+
+    it('starts a registration that expired over again', async () => {
+      const { store } = pending({ ttl: 0.03, resendCooldown: 0, maxSends: 2, maxAttempts: 2 });
+      await send(store);
+      await send(store);
+      assert.equal((await store.acquireGuess(EMAIL)).kind, 'granted');
+      await sleep(50);
+      assert.equal(await store.find(EMAIL), null);
+      await send(store);
+      const guess = await store.acquireGuess(EMAIL);
+      assert.equal(guess.kind === 'granted' && guess.attempt, 1);
+    });
+  });
+
+  describe('save and find', () => {
+    it('finds what was saved', async () => {
+      const { store } = pending();
+      await send(store);
+      assert.deepEqual(await store.find(EMAIL), registration());
+      assert.equal(await store.find('grace@example.com'), null);
+    });
+
+    it('forgets the registration after its lifetime', async () => {
+      const { store } = pending({ ttl: 0.03 });
+      await send(store);
+      await sleep(50);
+      assert.equal(await store.find(EMAIL), null);
+      assert.deepEqual(await store.acquireGuess(EMAIL), { kind: 'no-registration' });
+    });
+
+    it('replaces the registration and carries the guess count over', async () => {
+      const { store } = pending({ resendCooldown: 0, maxAttempts: 5 });
+      await send(store, 'first');
+      await store.acquireGuess(EMAIL);
+      await store.acquireGuess(EMAIL);
+      await send(store, 'second');
+      const guess = await store.acquireGuess(EMAIL);
+      assert.equal(guess.kind, 'granted');
+      assert.ok(guess.kind === 'granted');
+      assert.equal(guess.attempt, 3);
+      assert.equal(guess.registration.otpHash, 'second');
+    });
+
+    it('carries the send count over to the replacement', async () => {
+      const { store } = pending({ resendCooldown: 0, maxSends: 3 });
+      await send(store, 'first');
+      await send(store, 'second');
+      await send(store, 'third');
+      assert.deepEqual(await store.acquireSendSlot(EMAIL), {
+        granted: false,
+        reason: 'send-limit',
+      });
+      assert.equal((await store.find(EMAIL))?.otpHash, 'third');
+    });
+  });
+
+  describe('acquireGuess', () => {
+    it('tells when there is no registration', async () => {
+      const { store } = pending();
+      assert.deepEqual(await store.acquireGuess(EMAIL), { kind: 'no-registration' });
+    });
+
+    it('grants maxAttempts guesses with increasing attempt numbers, then none', async () => {
+      const { store } = pending({ maxAttempts: 3 });
+      await send(store);
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        assert.deepEqual(await store.acquireGuess(EMAIL), {
+          kind: 'granted',
+          registration: registration(),
+          attempt,
+        });
+      }
+      assert.deepEqual(await store.acquireGuess(EMAIL), { kind: 'exhausted' });
+      assert.deepEqual(await store.acquireGuess(EMAIL), { kind: 'exhausted' });
+    });
+
+    it('grants at most maxAttempts of 50 concurrent guesses', async () => {
+      const { store } = pending({ maxAttempts: 5 });
+      await send(store);
+      const guesses = await Promise.all(
+        Array.from({ length: 50 }, () => store.acquireGuess(EMAIL)),
+      );
+      const attempts = guesses.flatMap((guess) =>
+        guess.kind === 'granted' ? [guess.attempt] : [],
+      );
+      assert.ok(attempts.length <= 5, `${attempts.length} guesses granted`);
+      assert.deepEqual(
+        [...attempts].sort((a, b) => a - b),
+        [1, 2, 3, 4, 5],
+      );
+      assert.equal(guesses.filter((guess) => guess.kind === 'exhausted').length, 45);
+    });
+
+    it('does not reset the guess count on a resend', async () => {
+      const { store } = pending({ resendCooldown: 0, maxAttempts: 2 });
+      await send(store);
+      await store.acquireGuess(EMAIL);
+      await store.acquireGuess(EMAIL);
+      await send(store, 'resent');
+      assert.deepEqual(await store.acquireGuess(EMAIL), { kind: 'exhausted' });
+    });
+
+    it('counts guesses per address', async () => {
+      const { store } = pending({ maxAttempts: 1 });
+      await send(store);
+      await store.acquireGuess(EMAIL);
+      assert.equal(
+        await store.acquireSendSlot('grace@example.com').then((slot) => slot.granted),
+        true,
+      );
+      await store.save({ ...registration(), email: 'grace@example.com' });
+      assert.equal((await store.acquireGuess('grace@example.com')).kind, 'granted');
+    });
+  });
+
+  describe('delete', () => {
+    it('removes the registration, its counters and the cooldown', async () => {
+      const { store } = pending({ resendCooldown: 60, maxAttempts: 2, maxSends: 5 });
+      await send(store);
+      await store.acquireGuess(EMAIL);
+      await store.acquireGuess(EMAIL);
+      await store.delete(EMAIL);
+      assert.equal(await store.find(EMAIL), null);
+      assert.deepEqual(await store.acquireGuess(EMAIL), { kind: 'no-registration' });
+      // No cooldown: a new registration may send at once, and starts with fresh counts.
+      await send(store, 'again');
+      const guess = await store.acquireGuess(EMAIL);
+      assert.equal(guess.kind === 'granted' && guess.attempt, 1);
+    });
+  });
+});
