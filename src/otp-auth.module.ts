@@ -43,6 +43,8 @@ export class OtpAuthModule {
           inject: [OTP_AUTH_OPTIONS, AtomicStore],
           useFactory: (options: OtpAuthOptions, store: AtomicStore) => ({
             throttlers: [{ ttl: PER_IP_WINDOW_MS, limit: options.rateLimitPerIp }],
+            // One budget per IP across all public POST endpoints (SPEC), not one per route.
+            generateKey: (_context: unknown, tracker: string, name: string) => `${name}:${tracker}`,
             storage: new AtomicThrottlerStorage(store),
           }),
         }),
