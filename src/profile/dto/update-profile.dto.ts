@@ -1,0 +1,13 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { Trim } from '../../common/dto/field-transforms.js';
+
+/** Only `full_name` can change; any other field (email, is_active, id…) is ignored. */
+export class UpdateProfileDto {
+  @ApiProperty({ example: 'Ada King', minLength: 1, maxLength: 150 })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(150)
+  full_name: string;
+}
