@@ -21,6 +21,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`otp-auth failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    `otp-auth failed to start: ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exit(1);
 });

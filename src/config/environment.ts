@@ -10,8 +10,7 @@ export interface HttpOptions {
 }
 
 export type DatabaseOptions =
-  | { type: 'sqlite'; path: string; url: string }
-  | { type: 'postgres'; url: string };
+  { type: 'sqlite'; path: string; url: string } | { type: 'postgres'; url: string };
 
 /** The validated configuration of the standalone service, one namespace per concern. */
 export interface AppConfig {
@@ -149,7 +148,12 @@ export function parseEnvironment(env: Environment, hooks: ParseEnvironmentHooks)
   }
 
   const argon2 = {
-    memoryCostKiB: reader.integer('ARGON2_MEMORY_KIB', OWASP_ARGON2.memoryCostKiB, OWASP_ARGON2.memoryCostKiB, 4194304),
+    memoryCostKiB: reader.integer(
+      'ARGON2_MEMORY_KIB',
+      OWASP_ARGON2.memoryCostKiB,
+      OWASP_ARGON2.memoryCostKiB,
+      4194304,
+    ),
     timeCost: reader.integer('ARGON2_TIME_COST', OWASP_ARGON2.timeCost, OWASP_ARGON2.timeCost, 100),
     parallelism: reader.integer('ARGON2_PARALLELISM', OWASP_ARGON2.parallelism, 1, 64),
   };
@@ -157,7 +161,10 @@ export function parseEnvironment(env: Environment, hooks: ParseEnvironmentHooks)
 
   const otpAuth: OtpAuthOptions = {
     production,
-    appUrl: (reader.url('APP_URL', 'http://localhost:3000', ['http:', 'https:']) ?? '').replace(/\/+$/, ''),
+    appUrl: (reader.url('APP_URL', 'http://localhost:3000', ['http:', 'https:']) ?? '').replace(
+      /\/+$/,
+      '',
+    ),
     auth: {
       // Filled in below once the other problems are known, so that a bad deployment does not
       // leave a generated secret behind.

@@ -11,7 +11,9 @@ export const {
   MODULE_OPTIONS_TOKEN: OTP_AUTH_OPTIONS,
   OPTIONS_TYPE: OTP_AUTH_OPTIONS_TYPE,
   ASYNC_OPTIONS_TYPE: OTP_AUTH_ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<OtpAuthOptions>({ optionsInjectionToken: Symbol('OTP_AUTH_OPTIONS') })
+} = new ConfigurableModuleBuilder<OtpAuthOptions>({
+  optionsInjectionToken: Symbol('OTP_AUTH_OPTIONS'),
+})
   .setClassMethodName('forRoot')
   .setExtras({}, (definition) => ({ ...definition, global: true }))
   .build();

@@ -59,7 +59,10 @@ export class MailboxlayerClient {
       throw new MailboxlayerUnavailableError('unexpected answer');
     }
     return (
-      body.format_valid && body.mx_found === true && body.smtp_check === true && body.disposable !== true
+      body.format_valid &&
+      body.mx_found === true &&
+      body.smtp_check === true &&
+      body.disposable !== true
     );
   }
 

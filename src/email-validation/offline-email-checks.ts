@@ -12,7 +12,9 @@ export function passesOfflineChecks(email: string): boolean {
   if (email.length > EMAIL_MAX_LENGTH) return false;
   const at = email.lastIndexOf('@');
   if (at < 1 || at > LOCAL_PART_MAX_LENGTH) return false;
-  if (!isEmail(email, { require_tld: true, allow_ip_domain: false, allow_utf8_local_part: false })) {
+  if (
+    !isEmail(email, { require_tld: true, allow_ip_domain: false, allow_utf8_local_part: false })
+  ) {
     return false;
   }
   return !isDisposableDomain(email.slice(at + 1));

@@ -17,11 +17,19 @@ export class HealthController {
 
   @Get()
   @HealthCheck()
-  @ApiOperation({ summary: 'Liveness and readiness', description: 'Checks the database and the cache.' })
+  @ApiOperation({
+    summary: 'Liveness and readiness',
+    description: 'Checks the database and the cache.',
+  })
   @ApiResponse({
     status: 200,
     description: 'Everything answers.',
-    example: { status: 'ok', info: { database: { status: 'up' }, cache: { status: 'up' } }, error: {}, details: {} },
+    example: {
+      status: 'ok',
+      info: { database: { status: 'up' }, cache: { status: 'up' } },
+      error: {},
+      details: {},
+    },
   })
   @ApiResponse({
     status: 503,

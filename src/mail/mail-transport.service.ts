@@ -24,7 +24,12 @@ export class MailTransport {
   }
 
   async send(to: string, content: MailContent): Promise<void> {
-    await this.mailer.sendMail({ to, subject: content.subject, text: content.text, html: content.html });
+    await this.mailer.sendMail({
+      to,
+      subject: content.subject,
+      text: content.text,
+      html: content.html,
+    });
     if (this.outboxEnabled) {
       this.outbox.record({ to, ...content });
       // The development outbox is the one place where a code may be shown (SPEC).

@@ -15,7 +15,9 @@ import { smtpTransportOptions } from './smtp-transport.options.js';
       inject: [OTP_AUTH_OPTIONS],
       useFactory: (options: OtpAuthOptions): MailerOptions => ({
         // In outbox mode nodemailer only serialises the message; nothing leaves the process.
-        transport: options.mail.outboxEnabled ? { jsonTransport: true } : smtpTransportOptions(options.mail),
+        transport: options.mail.outboxEnabled
+          ? { jsonTransport: true }
+          : smtpTransportOptions(options.mail),
         defaults: { from: options.mail.from } as MailerOptions['defaults'],
       }),
     }),

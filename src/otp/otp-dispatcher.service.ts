@@ -9,7 +9,10 @@ import { MailTransport } from '../mail/mail-transport.service.js';
 import { otpMail } from '../mail/templates/otp.template.js';
 import { registrationAttemptMail } from '../mail/templates/registration-attempt.template.js';
 import { OtpService } from './otp.service.js';
-import { PendingRegistrationStore, type PendingRegistration } from './pending-registration.store.js';
+import {
+  PendingRegistrationStore,
+  type PendingRegistration,
+} from './pending-registration.store.js';
 import { RegistrationMessages } from './registration.messages.js';
 
 /** What a registration holds besides its code. */

@@ -19,7 +19,9 @@ export class OtpService {
   }
 
   generate(): string {
-    return randomInt(0, 10 ** this.length).toString().padStart(this.length, '0');
+    return randomInt(0, 10 ** this.length)
+      .toString()
+      .padStart(this.length, '0');
   }
 
   hash(email: string, code: string): string {

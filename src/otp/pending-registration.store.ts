@@ -85,7 +85,10 @@ export class PendingRegistrationStore {
     const k = keys(email);
     const registration = await this.find(email);
     if (!registration) return { kind: 'no-registration' };
-    const attempt = await this.store.increment(k.attempts, Math.max(1, await this.store.ttl(k.data)));
+    const attempt = await this.store.increment(
+      k.attempts,
+      Math.max(1, await this.store.ttl(k.data)),
+    );
     if (attempt > this.maxAttempts) return { kind: 'exhausted' };
     return { kind: 'granted', registration, attempt };
   }

@@ -1,5 +1,11 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiCreatedResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiCreatedResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { Public } from '../auth/decorators/public.decorator.js';
 import { ApiBodyErrors, ApiError } from '../common/http/api-error.decorator.js';
@@ -41,11 +47,17 @@ export class RegistrationController {
       'Nothing is created until the code is confirmed. Without SMTP configured, read the code at /dev/outbox.',
   })
   @ApiOkResponse({ type: OtpSentResponse, example: OTP_SENT_EXAMPLE, description: 'Code sent.' })
-  @ApiError(400, 'A field is missing or invalid, the password breaks the policy, or the address is undeliverable.', [
-    'This password is too common.',
-  ])
+  @ApiError(
+    400,
+    'A field is missing or invalid, the password breaks the policy, or the address is undeliverable.',
+    ['This password is too common.'],
+  )
   @ApiError(409, 'The address already has an account.', 'Email already registered.')
-  @ApiError(503, 'The code could not be e-mailed, or e-mail validation is down (fail-closed).', M.sendFailed)
+  @ApiError(
+    503,
+    'The code could not be e-mailed, or e-mail validation is down (fail-closed).',
+    M.sendFailed,
+  )
   register(@Body() body: RegisterDto): Promise<OtpSentResponse> {
     return this.registerUseCase.execute(body);
   }
@@ -61,23 +73,40 @@ export class RegistrationController {
     description: 'Account created.',
     example: {
       message: M.userRegistered,
-      user: { id: '5b0c1a8e-3c55-4d5e-9a61-0f8a4b1d2c3e', email: 'ada@example.com', full_name: 'Ada Lovelace' },
+      user: {
+        id: '5b0c1a8e-3c55-4d5e-9a61-0f8a4b1d2c3e',
+        email: 'ada@example.com',
+        full_name: 'Ada Lovelace',
+      },
     },
   })
   @ApiResponse({
     status: 400,
     type: InvalidOtpResponse,
     description: `Wrong code (with attempts_remaining), or no pending registration: "${M.otpExpiredOrInvalid}"`,
-    example: { statusCode: 400, error: 'Bad Request', message: M.invalidOtp, attempts_remaining: 4 },
+    example: {
+      statusCode: 400,
+      error: 'Bad Request',
+      message: M.invalidOtp,
+      attempts_remaining: 4,
+    },
   })
-  @ApiError(409, 'The account was created meanwhile (a parallel confirmation).', 'Email already registered.')
+  @ApiError(
+    409,
+    'The account was created meanwhile (a parallel confirmation).',
+    'Email already registered.',
+  )
   confirmOtp(@Body() body: ConfirmOtpDto): Promise<UserRegisteredResponse> {
     return this.confirmOtpUseCase.execute(body);
   }
 
   @Post('verify-otp')
   @HttpCode(HttpStatus.CREATED)
-  @ApiOperation({ summary: 'Alias of confirm-otp', deprecated: true, description: 'Kept for clients of the original API; use confirm-otp.' })
+  @ApiOperation({
+    summary: 'Alias of confirm-otp',
+    deprecated: true,
+    description: 'Kept for clients of the original API; use confirm-otp.',
+  })
   @ApiCreatedResponse({ type: UserRegisteredResponse, description: 'Account created.' })
   @ApiResponse({ status: 400, type: InvalidOtpResponse, description: 'Wrong or expired code.' })
   verifyOtp(@Body() body: ConfirmOtpDto): Promise<UserRegisteredResponse> {
@@ -88,9 +117,14 @@ export class RegistrationController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Send a new code',
-    description: 'Replaces the code (the old one stops working) and restarts its lifetime. Wrong guesses still count.',
+    description:
+      'Replaces the code (the old one stops working) and restarts its lifetime. Wrong guesses still count.',
   })
-  @ApiOkResponse({ type: OtpSentResponse, example: OTP_SENT_EXAMPLE, description: 'New code sent.' })
+  @ApiOkResponse({
+    type: OtpSentResponse,
+    example: OTP_SENT_EXAMPLE,
+    description: 'New code sent.',
+  })
   @ApiError(400, 'No pending registration for this address.', M.otpExpiredOrInvalid)
   @ApiError(503, 'The code could not be e-mailed.', M.sendFailed)
   resendOtp(@Body() body: ResendOtpDto): Promise<OtpSentResponse> {

@@ -24,23 +24,42 @@ export class ProfileController {
 
   @Get()
   @ApiOperation({ summary: 'Your profile' })
-  @ApiOkResponse({ type: ProfileResponse, example: PROFILE_EXAMPLE, description: 'The signed-in user.' })
+  @ApiOkResponse({
+    type: ProfileResponse,
+    example: PROFILE_EXAMPLE,
+    description: 'The signed-in user.',
+  })
   async get(@CurrentUser() caller: AuthenticatedUser): Promise<ProfileResponse> {
     return toProfileResponse(await this.profile.get(caller.id));
   }
 
   @Patch()
   @ApiBodyErrors()
-  @ApiOperation({ summary: 'Change your name', description: 'Only `full_name` changes; other fields are ignored.' })
-  @ApiOkResponse({ type: ProfileResponse, example: { ...PROFILE_EXAMPLE, full_name: 'Ada King' }, description: 'Updated profile.' })
-  @ApiError(400, 'full_name missing, empty or longer than 150 characters.', ['full_name should not be empty'])
-  async update(@CurrentUser() caller: AuthenticatedUser, @Body() body: UpdateProfileDto): Promise<ProfileResponse> {
+  @ApiOperation({
+    summary: 'Change your name',
+    description: 'Only `full_name` changes; other fields are ignored.',
+  })
+  @ApiOkResponse({
+    type: ProfileResponse,
+    example: { ...PROFILE_EXAMPLE, full_name: 'Ada King' },
+    description: 'Updated profile.',
+  })
+  @ApiError(400, 'full_name missing, empty or longer than 150 characters.', [
+    'full_name should not be empty',
+  ])
+  async update(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Body() body: UpdateProfileDto,
+  ): Promise<ProfileResponse> {
     return toProfileResponse(await this.profile.rename(caller.id, body.full_name));
   }
 
   @Delete()
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Deactivate your account', description: 'Soft delete: every token is revoked and the account can no longer log in.' })
+  @ApiOperation({
+    summary: 'Deactivate your account',
+    description: 'Soft delete: every token is revoked and the account can no longer log in.',
+  })
   @ApiNoContentResponse({ description: 'Deactivated.' })
   async deactivate(@CurrentUser() caller: AuthenticatedUser): Promise<void> {
     await this.profile.deactivate(caller.id);

@@ -22,7 +22,12 @@ export const STATE_KEY_PREFIX = 'otp-auth:';
       inject: [OTP_AUTH_OPTIONS],
       useFactory: (options: OtpAuthOptions) => ({
         stores: options.redisUrl
-          ? [new Keyv({ store: new KeyvRedis(options.redisUrl), namespace: `${STATE_KEY_PREFIX}cache` })]
+          ? [
+              new Keyv({
+                store: new KeyvRedis(options.redisUrl),
+                namespace: `${STATE_KEY_PREFIX}cache`,
+              }),
+            ]
           : [new Keyv()],
       }),
     }),

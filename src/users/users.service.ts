@@ -43,7 +43,10 @@ export class UsersService {
    * in the same UPDATE, so that a new password never coexists with old sessions. Returns the
    * new generation.
    */
-  async raiseTokenGeneration(id: string, changes: Partial<Pick<User, 'passwordHash' | 'passwordChangedAt' | 'isActive'>> = {}): Promise<number> {
+  async raiseTokenGeneration(
+    id: string,
+    changes: Partial<Pick<User, 'passwordHash' | 'passwordChangedAt' | 'isActive'>> = {},
+  ): Promise<number> {
     await this.users
       .createQueryBuilder()
       .update(User)

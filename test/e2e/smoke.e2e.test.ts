@@ -25,7 +25,10 @@ describe('registration smoke', () => {
     assert.equal(register.status, 200);
     assert.deepEqual(register.body, { message: 'OTP sent to your email.', expires_in: 600 });
     const mail = await smtp.waitForMail('smoke@example.com');
-    const confirm = await app.post('/api/users/confirm-otp', { email: 'smoke@example.com', otp: otpFrom(mail) });
+    const confirm = await app.post('/api/users/confirm-otp', {
+      email: 'smoke@example.com',
+      otp: otpFrom(mail),
+    });
     assert.equal(confirm.status, 201);
     assert.equal(confirm.body.user.email, 'smoke@example.com');
   });

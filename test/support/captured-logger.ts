@@ -27,7 +27,11 @@ export class CapturedLogger implements LoggerService {
 
   private capture(level: string, message: unknown, rest: unknown[]): void {
     const parts = [message, ...rest].map((part) =>
-      typeof part === 'string' ? part : part instanceof Error ? `${part.message}\n${part.stack}` : JSON.stringify(part),
+      typeof part === 'string'
+        ? part
+        : part instanceof Error
+          ? `${part.message}\n${part.stack}`
+          : JSON.stringify(part),
     );
     this.lines.push(`${level}: ${parts.join(' ')}`);
   }

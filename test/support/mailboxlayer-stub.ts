@@ -46,7 +46,9 @@ export class MailboxlayerStub {
   async stop(): Promise<void> {
     for (const response of this.hanging) response.destroy();
     this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
   }
 
   private answer(request: IncomingMessage, response: ServerResponse): void {
@@ -86,9 +88,15 @@ export class MailboxlayerStub {
       case 'disposable':
         return check({ disposable: true });
       case 'quota':
-        return json(200, { success: false, error: { code: 104, type: 'usage_limit_reached', info: 'quota' } });
+        return json(200, {
+          success: false,
+          error: { code: 104, type: 'usage_limit_reached', info: 'quota' },
+        });
       case 'invalid-key':
-        return json(200, { success: false, error: { code: 101, type: 'invalid_access_key', info: 'key' } });
+        return json(200, {
+          success: false,
+          error: { code: 101, type: 'invalid_access_key', info: 'key' },
+        });
       case 'http-500':
         return json(500, { message: 'internal error' });
       case 'not-json':

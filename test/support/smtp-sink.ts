@@ -36,7 +36,9 @@ export class SmtpSink {
       onData: (stream, _session, callback) => {
         if (this.rejecting) {
           stream.resume();
-          stream.on('end', () => callback(Object.assign(new Error('try later'), { responseCode: 451 })));
+          stream.on('end', () =>
+            callback(Object.assign(new Error('try later'), { responseCode: 451 })),
+          );
           return;
         }
         simpleParser(stream)
@@ -70,7 +72,8 @@ export class SmtpSink {
   async waitForMail(to: string, count = 1, timeoutMs = 5000): Promise<ReceivedMail> {
     const deadline = Date.now() + timeoutMs;
     while (this.mailsTo(to).length < count) {
-      if (Date.now() > deadline) throw new Error(`no mail #${count} to ${to} within ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`no mail #${count} to ${to} within ${timeoutMs} ms`);
       await new Promise<void>((resolve) => {
         const wake = () => {
           this.waiters.delete(wake);
@@ -84,7 +87,9 @@ export class SmtpSink {
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
   }
 }
 

@@ -1,4 +1,8 @@
-import { createParamDecorator, ExecutionContext, InternalServerErrorException } from '@nestjs/common';
+import {
+  createParamDecorator,
+  ExecutionContext,
+  InternalServerErrorException,
+} from '@nestjs/common';
 
 /** The caller as established by the Bearer guard. */
 export interface AuthenticatedUser {
@@ -19,7 +23,9 @@ export const CurrentUser = createParamDecorator(
   (_data: unknown, context: ExecutionContext): AuthenticatedUser => {
     const request = context.switchToHttp().getRequest<{ user?: AuthenticatedUser }>();
     if (!request.user) {
-      throw new InternalServerErrorException('@CurrentUser() used on a route without the Bearer guard');
+      throw new InternalServerErrorException(
+        '@CurrentUser() used on a route without the Bearer guard',
+      );
     }
     return request.user;
   },

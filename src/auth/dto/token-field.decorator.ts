@@ -9,7 +9,12 @@ import { MAX_TOKEN_LENGTH } from '../tokens/token.service.js';
  */
 export const TokenField = (description: string, required = true): PropertyDecorator =>
   applyDecorators(
-    ApiProperty({ description, required, maxLength: MAX_TOKEN_LENGTH, example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…' }),
+    ApiProperty({
+      description,
+      required,
+      maxLength: MAX_TOKEN_LENGTH,
+      example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…',
+    }),
     ValidateIf((_object, value) => value !== undefined && value !== ''),
     IsString(),
     MaxLength(MAX_TOKEN_LENGTH),

@@ -38,7 +38,10 @@ export class ChangePasswordUseCase {
     }
     await this.attempts.succeeded(user.email);
 
-    const violations = this.policy.violations(dto.new_password, { email: user.email, fullName: user.fullName });
+    const violations = this.policy.violations(dto.new_password, {
+      email: user.email,
+      fullName: user.fullName,
+    });
     if (violations.length > 0) throw new BadRequestException(violations);
     const passwordHash = await this.hasher.hash(dto.new_password);
 
@@ -47,6 +50,8 @@ export class ChangePasswordUseCase {
       passwordChangedAt: new Date(),
     });
     this.notifications.notifyPasswordChanged(user);
-    return toTokenPairResponse(this.tokens.issueSession({ id: user.id, tokenGeneration: generation }));
+    return toTokenPairResponse(
+      this.tokens.issueSession({ id: user.id, tokenGeneration: generation }),
+    );
   }
 }

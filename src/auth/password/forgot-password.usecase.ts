@@ -33,7 +33,9 @@ export class ForgotPasswordUseCase {
   async execute({ email }: ForgotPasswordDto): Promise<ResetTokenExposedResponse> {
     if (this.exposeResetToken) {
       const token = await this.sendResetLink(email).catch(() => null);
-      return token ? { message: AuthMessages.resetLinkSent, reset_token: token } : { message: AuthMessages.resetLinkSent };
+      return token
+        ? { message: AuthMessages.resetLinkSent, reset_token: token }
+        : { message: AuthMessages.resetLinkSent };
     }
     setImmediate(() => {
       this.sendResetLink(email).catch((error: Error) =>

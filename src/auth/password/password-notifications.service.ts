@@ -35,7 +35,9 @@ export class PasswordNotifications {
     setImmediate(() => {
       this.mail
         .send(user.email, passwordChangedMail({ fullName: user.fullName }))
-        .catch((error: Error) => this.logger.error(`Password-changed e-mail not sent: ${error.message}`));
+        .catch((error: Error) =>
+          this.logger.error(`Password-changed e-mail not sent: ${error.message}`),
+        );
     });
   }
 }

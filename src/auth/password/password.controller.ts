@@ -36,7 +36,11 @@ export class PasswordController {
     description:
       'Always the same answer for a well-formed address. For an existing account a single-use reset token is e-mailed (see /dev/outbox without SMTP).',
   })
-  @ApiOkResponse({ type: ResetTokenExposedResponse, example: { message: M.resetLinkSent }, description: 'Accepted.' })
+  @ApiOkResponse({
+    type: ResetTokenExposedResponse,
+    example: { message: M.resetLinkSent },
+    description: 'Accepted.',
+  })
   @ApiError(400, 'The e-mail is missing or malformed.', ['email must be a valid email address'])
   forgotPassword(@Body() body: ForgotPasswordDto): Promise<ResetTokenExposedResponse> {
     return this.forgotUseCase.execute(body);
@@ -48,10 +52,19 @@ export class PasswordController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Set a new password with a reset token',
-    description: 'The token works once. Every session of the user is revoked; log in again with the new password.',
+    description:
+      'The token works once. Every session of the user is revoked; log in again with the new password.',
   })
-  @ApiOkResponse({ type: MessageResponse, example: { message: M.passwordReset }, description: 'Password replaced.' })
-  @ApiError(400, 'Missing, expired, used or invalid token, or a password that breaks the policy.', M.invalidResetToken)
+  @ApiOkResponse({
+    type: MessageResponse,
+    example: { message: M.passwordReset },
+    description: 'Password replaced.',
+  })
+  @ApiError(
+    400,
+    'Missing, expired, used or invalid token, or a password that breaks the policy.',
+    M.invalidResetToken,
+  )
   resetPassword(@Body() body: ResetPasswordDto): Promise<MessageResponse> {
     return this.resetUseCase.execute(body);
   }
@@ -62,12 +75,20 @@ export class PasswordController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary: 'Change the password',
-    description: 'Revokes every earlier token of the user, the ones used for this call included, and returns a new pair.',
+    description:
+      'Revokes every earlier token of the user, the ones used for this call included, and returns a new pair.',
   })
   @ApiOkResponse({ type: TokenPairResponse, description: 'Password changed; new tokens.' })
-  @ApiError(400, 'Wrong current password, or a new password that breaks the policy.', M.currentPasswordIncorrect)
+  @ApiError(
+    400,
+    'Wrong current password, or a new password that breaks the policy.',
+    M.currentPasswordIncorrect,
+  )
   @ApiError(429, 'Too many wrong current passwords for this account.', M.tooManyLoginFailures)
-  changePassword(@CurrentUser() caller: AuthenticatedUser, @Body() body: ChangePasswordDto): Promise<TokenPairResponse> {
+  changePassword(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Body() body: ChangePasswordDto,
+  ): Promise<TokenPairResponse> {
     return this.changeUseCase.execute(caller, body);
   }
 }

@@ -24,7 +24,10 @@ export class ResetPasswordUseCase {
     private readonly notifications: PasswordNotifications,
   ) {}
 
-  async execute({ token, new_password: newPassword }: ResetPasswordDto): Promise<{ message: string }> {
+  async execute({
+    token,
+    new_password: newPassword,
+  }: ResetPasswordDto): Promise<{ message: string }> {
     if (!token) throw new BadRequestException(AuthMessages.resetTokenRequired);
     const claims = this.tokens.verify(token, 'reset');
     const user = claims ? await this.users.findById(claims.sub) : null;
@@ -33,7 +36,10 @@ export class ResetPasswordUseCase {
     }
 
     // The policy is checked before the token is spent, so a rejected password can be retried.
-    const violations = this.policy.violations(newPassword, { email: user.email, fullName: user.fullName });
+    const violations = this.policy.violations(newPassword, {
+      email: user.email,
+      fullName: user.fullName,
+    });
     if (violations.length > 0) throw new BadRequestException(violations);
     const passwordHash = await this.hasher.hash(newPassword);
 
@@ -43,7 +49,10 @@ export class ResetPasswordUseCase {
     );
     if (!claimed) throw new BadRequestException(AuthMessages.invalidResetToken);
 
-    await this.revocation.revokeAllForUser(user.id, { passwordHash, passwordChangedAt: new Date() });
+    await this.revocation.revokeAllForUser(user.id, {
+      passwordHash,
+      passwordChangedAt: new Date(),
+    });
     this.notifications.notifyPasswordChanged(user);
     return { message: AuthMessages.passwordReset };
   }

@@ -14,7 +14,8 @@ export class RevocationPruner {
   private readonly logger = new Logger(RevocationPruner.name);
 
   constructor(
-    @InjectRepository(TokenBlacklistEntry) private readonly blacklist: Repository<TokenBlacklistEntry>,
+    @InjectRepository(TokenBlacklistEntry)
+    private readonly blacklist: Repository<TokenBlacklistEntry>,
     @InjectRepository(RevokedTokenFamily) private readonly families: Repository<RevokedTokenFamily>,
   ) {}
 
@@ -32,7 +33,9 @@ export class RevocationPruner {
     const tokens = await this.blacklist.delete({ expiresAt: LessThan(now) });
     const families = await this.families.delete({ expiresAt: LessThan(now) });
     const result = { tokens: tokens.affected ?? 0, families: families.affected ?? 0 };
-    this.logger.log(`Pruned ${result.tokens} expired blacklist rows and ${result.families} families`);
+    this.logger.log(
+      `Pruned ${result.tokens} expired blacklist rows and ${result.families} families`,
+    );
     return result;
   }
 }

@@ -44,7 +44,8 @@ export class TokenRevocationService {
   private readonly logger = new Logger(TokenRevocationService.name);
 
   constructor(
-    @InjectRepository(TokenBlacklistEntry) private readonly blacklist: Repository<TokenBlacklistEntry>,
+    @InjectRepository(TokenBlacklistEntry)
+    private readonly blacklist: Repository<TokenBlacklistEntry>,
     @InjectRepository(RevokedTokenFamily) private readonly families: Repository<RevokedTokenFamily>,
     private readonly users: UsersService,
     private readonly cache: AtomicStore,
@@ -67,8 +68,14 @@ export class TokenRevocationService {
       const ttlMs = Math.max(MIN_CACHE_MS, claims.exp * 1000 - Date.now());
       const [gen, familyRevoked, jtiRevoked] = await Promise.all([
         generation ?? this.loadGeneration(claims.sub),
-        family ?? this.loadFlag(familyKey(claims.fam), ttlMs, () => this.families.existsBy({ familyId: claims.fam })),
-        jti ?? this.loadFlag(jtiKey(claims.jti), ttlMs, () => this.blacklist.existsBy({ jti: claims.jti })),
+        family ??
+          this.loadFlag(familyKey(claims.fam), ttlMs, () =>
+            this.families.existsBy({ familyId: claims.fam }),
+          ),
+        jti ??
+          this.loadFlag(jtiKey(claims.jti), ttlMs, () =>
+            this.blacklist.existsBy({ jti: claims.jti }),
+          ),
       ]);
       return (
         gen === String(claims.gen) &&
@@ -111,10 +118,18 @@ export class TokenRevocationService {
   }
 
   /** Revokes every token of a family (a login and its rotations). */
-  async revokeFamily(family: { fam: string; sub: string; exp: number }, reason: string): Promise<void> {
+  async revokeFamily(
+    family: { fam: string; sub: string; exp: number },
+    reason: string,
+  ): Promise<void> {
     await this.failClosed(async () => {
       await this.families.upsert(
-        { familyId: family.fam, userId: family.sub, reason, expiresAt: new Date(family.exp * 1000) },
+        {
+          familyId: family.fam,
+          userId: family.sub,
+          reason,
+          expiresAt: new Date(family.exp * 1000),
+        },
         { conflictPaths: ['familyId'], skipUpdateIfNoValuesChanged: true },
       );
       await this.cache.set(familyKey(family.fam), REVOKED, cacheTtl(family.exp));
@@ -144,7 +159,11 @@ export class TokenRevocationService {
     return value;
   }
 
-  private async loadFlag(key: string, ttlMs: number, isRevoked: () => Promise<boolean>): Promise<string> {
+  private async loadFlag(
+    key: string,
+    ttlMs: number,
+    isRevoked: () => Promise<boolean>,
+  ): Promise<string> {
     const value = (await isRevoked()) ? REVOKED : NOT_REVOKED;
     await this.cache.setIfAbsent(key, value, ttlMs);
     return value;

@@ -31,7 +31,13 @@ export class LoginUseCase {
       : (await this.hasher.verifyDummy(password), false);
 
     if (!user || !passwordMatches || !user.isActive) {
-      this.logger.log(JSON.stringify({ event: 'login_failed', email, reason: !user ? 'unknown_email' : !passwordMatches ? 'wrong_password' : 'inactive' }));
+      this.logger.log(
+        JSON.stringify({
+          event: 'login_failed',
+          email,
+          reason: !user ? 'unknown_email' : !passwordMatches ? 'wrong_password' : 'inactive',
+        }),
+      );
       throw new UnauthorizedException(AuthMessages.invalidCredentials);
     }
     await this.attempts.succeeded(email);

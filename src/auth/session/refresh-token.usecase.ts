@@ -34,8 +34,10 @@ export class RefreshTokenUseCase {
 
     const claims = this.tokens.verify(token, 'refresh');
     if (!claims || !(await this.revocation.isSessionValid(claims))) {
-      // A rotated token fails the jti check above; tell reuse apart from mere invalidity.
-      if (claims) await this.handleReuse(claims);
+      // A rotated token fails the jti check above; tell reuse apart from mere invalidity, and
+      // within the grace period answer it with a pair like the race below.
+      const pair = claims ? await this.handleReuse(claims) : null;
+      if (pair) return pair;
       throw new UnauthorizedException(AuthMessages.invalidRefreshToken);
     }
 
@@ -60,11 +62,14 @@ export class RefreshTokenUseCase {
     const revocation = await this.revocation.findRevocation(claims.jti);
     if (revocation?.reason !== 'rotated') return null;
     if (this.graceMs > 0 && Date.now() - revocation.createdAt.getTime() <= this.graceMs) {
-      if (await this.revocation.isFamilyAndUserValid(claims)) return toTokenPairResponse(this.tokens.rotate(claims));
+      if (await this.revocation.isFamilyAndUserValid(claims))
+        return toTokenPairResponse(this.tokens.rotate(claims));
       return null;
     }
     await this.revocation.revokeFamily(claims, 'reuse_detected');
-    this.logger.warn(JSON.stringify({ event: 'refresh_reuse_detected', user_id: claims.sub, family: claims.fam }));
+    this.logger.warn(
+      JSON.stringify({ event: 'refresh_reuse_detected', user_id: claims.sub, family: claims.fam }),
+    );
     return null;
   }
 }

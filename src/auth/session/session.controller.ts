@@ -42,12 +42,21 @@ export class SessionController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary: 'Log in',
-    description: 'Returns an access and a refresh token. Paste `access` into **Authorize** to call the protected endpoints.',
+    description:
+      'Returns an access and a refresh token. Paste `access` into **Authorize** to call the protected endpoints.',
   })
   @ApiOkResponse({ type: TokenPairResponse, example: PAIR_EXAMPLE, description: 'Signed in.' })
   @ApiError(400, 'A field is missing or invalid.', ['email must be a valid email address'])
-  @ApiError(401, 'Unknown e-mail, wrong password or deactivated account (the same answer for all).', M.invalidCredentials)
-  @ApiError(429, 'Too many failed logins for this account (15 minutes), or too many requests from this IP.', M.tooManyLoginFailures)
+  @ApiError(
+    401,
+    'Unknown e-mail, wrong password or deactivated account (the same answer for all).',
+    M.invalidCredentials,
+  )
+  @ApiError(
+    429,
+    'Too many failed logins for this account (15 minutes), or too many requests from this IP.',
+    M.tooManyLoginFailures,
+  )
   login(@Body() body: LoginDto): Promise<TokenPairResponse> {
     return this.loginUseCase.execute(body);
   }
@@ -64,7 +73,11 @@ export class SessionController {
   })
   @ApiOkResponse({ type: TokenPairResponse, example: PAIR_EXAMPLE, description: 'New pair.' })
   @ApiError(400, 'The refresh field is missing, not a string, or too long.', M.refreshTokenRequired)
-  @ApiError(401, 'Expired, tampered, revoked, reused or not a refresh token.', M.invalidRefreshToken)
+  @ApiError(
+    401,
+    'Expired, tampered, revoked, reused or not a refresh token.',
+    M.invalidRefreshToken,
+  )
   refresh(@Body() body: RefreshTokenDto): Promise<TokenPairResponse> {
     return this.refreshUseCase.execute(body);
   }
@@ -74,19 +87,38 @@ export class SessionController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Log out',
-    description: 'Revokes the refresh token (and its session) and the access token used for the call, at once.',
+    description:
+      'Revokes the refresh token (and its session) and the access token used for the call, at once.',
   })
-  @ApiOkResponse({ type: MessageResponse, example: { message: M.loggedOut }, description: 'Logged out.' })
-  @ApiError(400, 'Missing, invalid, revoked, or another user\'s refresh token (nothing is revoked).', M.invalidLogoutToken)
-  logout(@CurrentUser() caller: AuthenticatedUser, @Body() body: LogoutDto): Promise<MessageResponse> {
+  @ApiOkResponse({
+    type: MessageResponse,
+    example: { message: M.loggedOut },
+    description: 'Logged out.',
+  })
+  @ApiError(
+    400,
+    "Missing, invalid, revoked, or another user's refresh token (nothing is revoked).",
+    M.invalidLogoutToken,
+  )
+  logout(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Body() body: LogoutDto,
+  ): Promise<MessageResponse> {
     return this.logoutUseCase.execute(caller, body);
   }
 
   @Post('logout-all')
   @BearerAuth()
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Log out everywhere', description: 'Revokes every refresh and access token of the user, on every device.' })
-  @ApiOkResponse({ type: MessageResponse, example: { message: M.loggedOutEverywhere }, description: 'All sessions ended.' })
+  @ApiOperation({
+    summary: 'Log out everywhere',
+    description: 'Revokes every refresh and access token of the user, on every device.',
+  })
+  @ApiOkResponse({
+    type: MessageResponse,
+    example: { message: M.loggedOutEverywhere },
+    description: 'All sessions ended.',
+  })
   logoutAll(@CurrentUser() caller: AuthenticatedUser): Promise<MessageResponse> {
     return this.logoutAllUseCase.execute(caller);
   }

@@ -45,7 +45,12 @@ export class TokenService {
   issueResetToken(user: Pick<User, 'id' | 'passwordChangedAt'>): string {
     const now = nowSeconds();
     return this.jwt.sign(
-      { token_type: 'reset', pwd_at: user.passwordChangedAt.getTime(), iat: now, exp: now + this.resetTtl },
+      {
+        token_type: 'reset',
+        pwd_at: user.passwordChangedAt.getTime(),
+        iat: now,
+        exp: now + this.resetTtl,
+      },
       { subject: user.id, jwtid: randomUUID() },
     );
   }
@@ -61,7 +66,12 @@ export class TokenService {
     }
   }
 
-  private issuePair(userId: string, generation: number, family: string, refreshExp: number): TokenPair {
+  private issuePair(
+    userId: string,
+    generation: number,
+    family: string,
+    refreshExp: number,
+  ): TokenPair {
     const now = nowSeconds();
     const accessExp = Math.min(now + this.accessTtl, refreshExp);
     const session = { fam: family, gen: generation, iat: now };
@@ -86,7 +96,8 @@ export function isClaimsOf<T extends TokenType>(claims: unknown, type: T): claim
   if (typeof claims !== 'object' || claims === null) return false;
   const c = claims as Record<string, unknown>;
   if (c.token_type !== type) return false;
-  if (typeof c.sub !== 'string' || typeof c.jti !== 'string' || typeof c.exp !== 'number') return false;
+  if (typeof c.sub !== 'string' || typeof c.jti !== 'string' || typeof c.exp !== 'number')
+    return false;
   if (type === 'reset') return typeof c.pwd_at === 'number';
   return typeof c.fam === 'string' && typeof c.gen === 'number';
 }

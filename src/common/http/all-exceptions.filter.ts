@@ -87,7 +87,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const status = HttpStatus.INTERNAL_SERVER_ERROR;
     httpAdapter.reply(
       response,
-      { statusCode: status, error: reasonPhrase(status), message: 'Internal server error', errorId },
+      {
+        statusCode: status,
+        error: reasonPhrase(status),
+        message: 'Internal server error',
+        errorId,
+      },
       status,
     );
   }

@@ -32,5 +32,9 @@ export const ApiError = (
 export const ApiBodyErrors = (): MethodDecorator & ClassDecorator =>
   applyDecorators(
     ApiError(413, 'The body is larger than 16 KiB.', 'Request body is too large.'),
-    ApiError(415, 'The body is not JSON.', 'Request body must be JSON (Content-Type: application/json).'),
+    ApiError(
+      415,
+      'The body is not JSON.',
+      'Request body must be JSON (Content-Type: application/json).',
+    ),
   );

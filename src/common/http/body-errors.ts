@@ -22,7 +22,11 @@ export function bodyErrorMessage(cause: unknown): string | undefined {
   if (statusCode === 413 || code === 'FST_ERR_CTP_BODY_TOO_LARGE' || type === 'entity.too.large') {
     return BodyErrorMessages.tooLarge;
   }
-  if (statusCode === 415 || code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || type === 'encoding.unsupported') {
+  if (
+    statusCode === 415 ||
+    code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ||
+    type === 'encoding.unsupported'
+  ) {
     return BodyErrorMessages.notJson;
   }
   if (

@@ -30,7 +30,13 @@ export class InitialSchema1764000000000 implements MigrationInterface {
       new Table({
         name: 'token_blacklist',
         columns: [
-          { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+          {
+            name: 'id',
+            type: 'integer',
+            isPrimary: true,
+            isGenerated: true,
+            generationStrategy: 'increment',
+          },
           { name: 'jti', type: 'varchar', length: '64', isUnique: true },
           { name: 'token_type', type: 'varchar', length: '16' },
           { name: 'user_id', type: 'varchar', length: '36' },
@@ -40,7 +46,7 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         ],
       }),
     );
-    await queryRunner.createIndices('token_blacklist', [
+    await createIndicesInTurn(queryRunner, 'token_blacklist', [
       new TableIndex({ name: 'IDX_token_blacklist_user_id', columnNames: ['user_id'] }),
       new TableIndex({ name: 'IDX_token_blacklist_expires_at', columnNames: ['expires_at'] }),
     ]);
@@ -57,9 +63,12 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         ],
       }),
     );
-    await queryRunner.createIndices('revoked_token_families', [
+    await createIndicesInTurn(queryRunner, 'revoked_token_families', [
       new TableIndex({ name: 'IDX_revoked_token_families_user_id', columnNames: ['user_id'] }),
-      new TableIndex({ name: 'IDX_revoked_token_families_expires_at', columnNames: ['expires_at'] }),
+      new TableIndex({
+        name: 'IDX_revoked_token_families_expires_at',
+        columnNames: ['expires_at'],
+      }),
     ]);
   }
 
@@ -68,4 +77,17 @@ export class InitialSchema1764000000000 implements MigrationInterface {
     await queryRunner.dropTable('token_blacklist');
     await queryRunner.dropTable('users');
   }
+}
+
+/**
+ * Creates the indices one after the other. TypeORM's `createIndices()` creates them in parallel,
+ * and on SQLite one of them may then read the table's schema while another is half created,
+ * which fails the migration now and then ("Cannot read properties of undefined (reading 'sql')").
+ */
+async function createIndicesInTurn(
+  queryRunner: QueryRunner,
+  table: string,
+  indices: TableIndex[],
+): Promise<void> {
+  for (const index of indices) await queryRunner.createIndex(table, index);
 }
