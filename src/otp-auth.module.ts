@@ -1,4 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type { OtpAuthOptions } from './config/otp-auth-options.js';
 import {
@@ -7,10 +9,13 @@ import {
   OTP_AUTH_OPTIONS_TYPE,
 } from './core/otp-auth-core.module-definition.js';
 import { OtpAuthCoreModule } from './core/otp-auth-core.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { JwtAuthGuard } from './auth/guards/jwt-auth.guard.js';
 import { EmailValidationModule } from './email-validation/email-validation.module.js';
 import { MailModule } from './mail/mail.module.js';
 import { OtpModule } from './otp/otp.module.js';
 import { PasswordModule } from './password/password.module.js';
+import { ProfileModule } from './profile/profile.module.js';
 import { AtomicStore } from './state/atomic-store.js';
 import { AtomicThrottlerStorage } from './state/atomic-throttler.storage.js';
 import { StateModule } from './state/state.module.js';
@@ -53,8 +58,13 @@ export class OtpAuthModule {
         EmailValidationModule,
         MailModule,
         OtpModule,
+        AuthModule,
+        ProfileModule,
+        ScheduleModule.forRoot(),
       ],
-      exports: [UsersModule, PasswordModule, StateModule],
+      // Secure by default: every route of the app needs a Bearer token unless marked @Public().
+      providers: [{ provide: APP_GUARD, useExisting: JwtAuthGuard }],
+      exports: [UsersModule, PasswordModule, StateModule, AuthModule],
     };
   }
 }

@@ -28,6 +28,9 @@ export async function createApp(
     routerOptions: { ignoreTrailingSlash: true },
     return503OnClosing: true,
   });
+  // Fastify parses text/plain bodies into a string by default, which a route without a body
+  // parameter (logout-all) would then accept; a body that is not JSON must get 415 or 400 (SPEC).
+  adapter.getInstance().removeContentTypeParser('text/plain');
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     abortOnError: false,
     // Fastify's own JSON parser is the only one: Nest's defaults would also accept form-encoded

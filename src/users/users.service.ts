@@ -33,6 +33,34 @@ export class UsersService {
     return this.users.findOneBy({ id });
   }
 
+  /** What the Bearer guard needs of a user: the token generation, and whether they may sign in. */
+  async findTokenState(id: string): Promise<{ tokenGeneration: number; isActive: boolean } | null> {
+    return this.users.findOne({ where: { id }, select: { tokenGeneration: true, isActive: true } });
+  }
+
+  /**
+   * Raises the token generation, which revokes every token issued before, and applies `changes`
+   * in the same UPDATE, so that a new password never coexists with old sessions. Returns the
+   * new generation.
+   */
+  async raiseTokenGeneration(
+    id: string,
+    changes: Partial<Pick<User, 'passwordHash' | 'passwordChangedAt' | 'isActive'>> = {},
+  ): Promise<number> {
+    await this.users
+      .createQueryBuilder()
+      .update(User)
+      .set({ ...changes, tokenGeneration: () => 'token_generation + 1' })
+      .where('id = :id', { id })
+      .execute();
+    const state = await this.findTokenState(id);
+    return state?.tokenGeneration ?? 0;
+  }
+
+  async updateFullName(id: string, fullName: string): Promise<void> {
+    await this.users.update({ id }, { fullName });
+  }
+
   async emailExists(email: string): Promise<boolean> {
     return (await this.users.countBy({ email })) > 0;
   }

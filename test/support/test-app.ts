@@ -45,16 +45,21 @@ export class TestApp {
   app!: NestFastifyApplication;
   config!: AppConfig;
   baseUrl = '';
-  private dataDir = '';
+  /** The directory of the app's SQLite file; removed by `close()` unless told to keep it. */
+  dataDir = '';
 
-  static async start(env: Environment = {}): Promise<TestApp> {
+  /**
+   * Starts the app. With `dataDir` (the `dataDir` of an app closed with `keepData`), it runs on
+   * that app's SQLite file, as the same service would after a restart.
+   */
+  static async start(env: Environment = {}, options: { dataDir?: string } = {}): Promise<TestApp> {
     const testApp = new TestApp();
-    await testApp.boot(env);
+    await testApp.boot(env, options.dataDir);
     return testApp;
   }
 
-  private async boot(env: Environment): Promise<void> {
-    this.dataDir = mkdtempSync(join(tmpdir(), 'otp-auth-test-'));
+  private async boot(env: Environment, dataDir?: string): Promise<void> {
+    this.dataDir = dataDir ?? mkdtempSync(join(tmpdir(), 'otp-auth-test-'));
     this.config = loadAppConfig({
       NODE_ENV: 'test',
       DATABASE_URL: `sqlite:${join(this.dataDir, 'otp-auth.sqlite')}`,
@@ -120,8 +125,9 @@ export class TestApp {
     return this.app.get(token, { strict: false });
   }
 
-  async close(): Promise<void> {
+  /** Stops the app and removes its data, unless `keepData` leaves it for a restart. */
+  async close(options: { keepData?: boolean } = {}): Promise<void> {
     await this.app?.close();
-    rmSync(this.dataDir, { recursive: true, force: true });
+    if (!options.keepData) rmSync(this.dataDir, { recursive: true, force: true });
   }
 }

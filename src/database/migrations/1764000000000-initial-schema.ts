@@ -46,7 +46,7 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         ],
       }),
     );
-    await queryRunner.createIndices('token_blacklist', [
+    await createIndicesInTurn(queryRunner, 'token_blacklist', [
       new TableIndex({ name: 'IDX_token_blacklist_user_id', columnNames: ['user_id'] }),
       new TableIndex({ name: 'IDX_token_blacklist_expires_at', columnNames: ['expires_at'] }),
     ]);
@@ -63,7 +63,7 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         ],
       }),
     );
-    await queryRunner.createIndices('revoked_token_families', [
+    await createIndicesInTurn(queryRunner, 'revoked_token_families', [
       new TableIndex({ name: 'IDX_revoked_token_families_user_id', columnNames: ['user_id'] }),
       new TableIndex({
         name: 'IDX_revoked_token_families_expires_at',
@@ -77,4 +77,17 @@ export class InitialSchema1764000000000 implements MigrationInterface {
     await queryRunner.dropTable('token_blacklist');
     await queryRunner.dropTable('users');
   }
+}
+
+/**
+ * Creates the indices one after the other. TypeORM's `createIndices()` creates them in parallel,
+ * and on SQLite one of them may then read the table's schema while another is half created,
+ * which fails the migration now and then ("Cannot read properties of undefined (reading 'sql')").
+ */
+async function createIndicesInTurn(
+  queryRunner: QueryRunner,
+  table: string,
+  indices: TableIndex[],
+): Promise<void> {
+  for (const index of indices) await queryRunner.createIndex(table, index);
 }

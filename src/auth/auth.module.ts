@@ -1,0 +1,75 @@
+import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { OtpAuthOptions } from '../config/otp-auth-options.js';
+import { OTP_AUTH_OPTIONS } from '../core/otp-auth-core.module-definition.js';
+import { MailModule } from '../mail/mail.module.js';
+import { PasswordModule } from '../password/password.module.js';
+import { StateModule } from '../state/state.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
+import { JwtStrategy } from './guards/jwt.strategy.js';
+import { ChangePasswordUseCase } from './password/change-password.usecase.js';
+import { ForgotPasswordLimits } from './password/forgot-password-limits.service.js';
+import { ForgotPasswordUseCase } from './password/forgot-password.usecase.js';
+import { PasswordNotifications } from './password/password-notifications.service.js';
+import { PasswordController } from './password/password.controller.js';
+import { ResetPasswordUseCase } from './password/reset-password.usecase.js';
+import { RevocationPruner } from './revocation/revocation-pruner.service.js';
+import { RevokedTokenFamily } from './revocation/revoked-token-family.entity.js';
+import { TokenBlacklistEntry } from './revocation/token-blacklist.entity.js';
+import { TokenRevocationService } from './revocation/token-revocation.service.js';
+import { LoginAttempts } from './session/login-attempts.service.js';
+import { LoginUseCase } from './session/login.usecase.js';
+import { LogoutAllUseCase } from './session/logout-all.usecase.js';
+import { LogoutUseCase } from './session/logout.usecase.js';
+import { RefreshTokenUseCase } from './session/refresh-token.usecase.js';
+import { SessionController } from './session/session.controller.js';
+import { createSigningKey, JWT_ALGORITHM } from './tokens/token-signing-key.js';
+import { TokenService } from './tokens/token.service.js';
+
+/** Tokens, the Bearer guard, revocation, and the session and password flows. */
+@Module({
+  imports: [
+    UsersModule,
+    PasswordModule,
+    MailModule,
+    StateModule,
+    PassportModule,
+    TypeOrmModule.forFeature([TokenBlacklistEntry, RevokedTokenFamily]),
+    JwtModule.registerAsync({
+      inject: [OTP_AUTH_OPTIONS],
+      useFactory: (options: OtpAuthOptions) => {
+        const key = createSigningKey(options.auth.jwtSecret);
+        const { issuer, audience } = options.auth;
+        return {
+          privateKey: key,
+          publicKey: key,
+          signOptions: { algorithm: JWT_ALGORITHM, issuer, audience },
+          verifyOptions: { algorithms: [JWT_ALGORITHM], issuer, audience },
+        };
+      },
+    }),
+  ],
+  controllers: [SessionController, PasswordController],
+  providers: [
+    TokenService,
+    TokenRevocationService,
+    RevocationPruner,
+    JwtStrategy,
+    JwtAuthGuard,
+    LoginAttempts,
+    LoginUseCase,
+    RefreshTokenUseCase,
+    LogoutUseCase,
+    LogoutAllUseCase,
+    ForgotPasswordLimits,
+    PasswordNotifications,
+    ForgotPasswordUseCase,
+    ResetPasswordUseCase,
+    ChangePasswordUseCase,
+  ],
+  exports: [JwtAuthGuard, TokenService, TokenRevocationService, RevocationPruner],
+})
+export class AuthModule {}

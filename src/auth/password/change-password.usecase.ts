@@ -1,0 +1,57 @@
+import { BadRequestException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { PasswordHasher } from '../../password/password-hasher.service.js';
+import { PasswordPolicy } from '../../password/password-policy.service.js';
+import { UsersService } from '../../users/users.service.js';
+import { AuthMessages } from '../auth.messages.js';
+import type { AuthenticatedUser } from '../decorators/current-user.decorator.js';
+import type { ChangePasswordDto } from '../dto/change-password.dto.js';
+import { toTokenPairResponse, type TokenPairResponse } from '../dto/token-pair.response.js';
+import { TokenRevocationService } from '../revocation/token-revocation.service.js';
+import { TokenService } from '../tokens/token.service.js';
+import { LoginAttempts } from '../session/login-attempts.service.js';
+import { PasswordNotifications } from './password-notifications.service.js';
+
+/**
+ * `POST change-password/`: every earlier token of the user, the caller's own included, is
+ * revoked and a fresh pair returned. Wrong current passwords count against the same
+ * per-account limit as failed logins, so a stolen access token cannot brute-force it.
+ */
+@Injectable()
+export class ChangePasswordUseCase {
+  constructor(
+    private readonly users: UsersService,
+    private readonly hasher: PasswordHasher,
+    private readonly policy: PasswordPolicy,
+    private readonly tokens: TokenService,
+    private readonly revocation: TokenRevocationService,
+    private readonly attempts: LoginAttempts,
+    private readonly notifications: PasswordNotifications,
+  ) {}
+
+  async execute(caller: AuthenticatedUser, dto: ChangePasswordDto): Promise<TokenPairResponse> {
+    const user = await this.users.findById(caller.id);
+    if (!user || !user.isActive) throw new UnauthorizedException();
+
+    await this.attempts.acquire(user.email);
+    if (!(await this.hasher.verify(user.passwordHash, dto.current_password))) {
+      throw new BadRequestException(AuthMessages.currentPasswordIncorrect);
+    }
+    await this.attempts.succeeded(user.email);
+
+    const violations = this.policy.violations(dto.new_password, {
+      email: user.email,
+      fullName: user.fullName,
+    });
+    if (violations.length > 0) throw new BadRequestException(violations);
+    const passwordHash = await this.hasher.hash(dto.new_password);
+
+    const generation = await this.revocation.revokeAllForUser(user.id, {
+      passwordHash,
+      passwordChangedAt: new Date(),
+    });
+    this.notifications.notifyPasswordChanged(user);
+    return toTokenPairResponse(
+      this.tokens.issueSession({ id: user.id, tokenGeneration: generation }),
+    );
+  }
+}

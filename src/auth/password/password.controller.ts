@@ -1,0 +1,94 @@
+import { Body, Controller, Header, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import { MessageResponse } from '../../common/dto/message.response.js';
+import { ApiBodyErrors, ApiError } from '../../common/http/api-error.decorator.js';
+import { AuthMessages as M } from '../auth.messages.js';
+import { BearerAuth } from '../decorators/bearer-auth.decorator.js';
+import { CurrentUser, type AuthenticatedUser } from '../decorators/current-user.decorator.js';
+import { Public } from '../decorators/public.decorator.js';
+import { ChangePasswordDto } from '../dto/change-password.dto.js';
+import { ForgotPasswordDto } from '../dto/forgot-password.dto.js';
+import { ResetPasswordDto } from '../dto/reset-password.dto.js';
+import { ResetTokenExposedResponse, TokenPairResponse } from '../dto/token-pair.response.js';
+import { ChangePasswordUseCase } from './change-password.usecase.js';
+import { ForgotPasswordUseCase } from './forgot-password.usecase.js';
+import { ResetPasswordUseCase } from './reset-password.usecase.js';
+
+/** Forgotten password and password change. */
+@ApiTags('Password')
+@ApiBodyErrors()
+@Controller('api/users')
+export class PasswordController {
+  constructor(
+    private readonly forgotUseCase: ForgotPasswordUseCase,
+    private readonly resetUseCase: ResetPasswordUseCase,
+    private readonly changeUseCase: ChangePasswordUseCase,
+  ) {}
+
+  @Post('forgot-password')
+  @Public()
+  @UseGuards(ThrottlerGuard)
+  @HttpCode(HttpStatus.OK)
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary: 'Ask for a password reset e-mail',
+    description:
+      'Always the same answer for a well-formed address. For an existing account a single-use reset token is e-mailed (see /dev/outbox without SMTP).',
+  })
+  @ApiOkResponse({
+    type: ResetTokenExposedResponse,
+    example: { message: M.resetLinkSent },
+    description: 'Accepted.',
+  })
+  @ApiError(400, 'The e-mail is missing or malformed.', ['email must be a valid email address'])
+  forgotPassword(@Body() body: ForgotPasswordDto): Promise<ResetTokenExposedResponse> {
+    return this.forgotUseCase.execute(body);
+  }
+
+  @Post('reset-password')
+  @Public()
+  @UseGuards(ThrottlerGuard)
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Set a new password with a reset token',
+    description:
+      'The token works once. Every session of the user is revoked; log in again with the new password.',
+  })
+  @ApiOkResponse({
+    type: MessageResponse,
+    example: { message: M.passwordReset },
+    description: 'Password replaced.',
+  })
+  @ApiError(
+    400,
+    'Missing, expired, used or invalid token, or a password that breaks the policy.',
+    M.invalidResetToken,
+  )
+  resetPassword(@Body() body: ResetPasswordDto): Promise<MessageResponse> {
+    return this.resetUseCase.execute(body);
+  }
+
+  @Post('change-password')
+  @BearerAuth()
+  @HttpCode(HttpStatus.OK)
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary: 'Change the password',
+    description:
+      'Revokes every earlier token of the user, the ones used for this call included, and returns a new pair.',
+  })
+  @ApiOkResponse({ type: TokenPairResponse, description: 'Password changed; new tokens.' })
+  @ApiError(
+    400,
+    'Wrong current password, or a new password that breaks the policy.',
+    M.currentPasswordIncorrect,
+  )
+  @ApiError(429, 'Too many wrong current passwords for this account.', M.tooManyLoginFailures)
+  changePassword(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Body() body: ChangePasswordDto,
+  ): Promise<TokenPairResponse> {
+    return this.changeUseCase.execute(caller, body);
+  }
+}

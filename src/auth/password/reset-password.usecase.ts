@@ -1,0 +1,59 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { PasswordHasher } from '../../password/password-hasher.service.js';
+import { PasswordPolicy } from '../../password/password-policy.service.js';
+import { UsersService } from '../../users/users.service.js';
+import { AuthMessages } from '../auth.messages.js';
+import type { ResetPasswordDto } from '../dto/reset-password.dto.js';
+import { TokenRevocationService } from '../revocation/token-revocation.service.js';
+import { TokenService } from '../tokens/token.service.js';
+import { PasswordNotifications } from './password-notifications.service.js';
+
+/**
+ * `POST reset-password/`: a reset token works once (its blacklisting is an atomic claim), and
+ * only while the password is the one it was issued for. The new password and the revocation of
+ * every session land in one UPDATE.
+ */
+@Injectable()
+export class ResetPasswordUseCase {
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly users: UsersService,
+    private readonly policy: PasswordPolicy,
+    private readonly hasher: PasswordHasher,
+    private readonly revocation: TokenRevocationService,
+    private readonly notifications: PasswordNotifications,
+  ) {}
+
+  async execute({
+    token,
+    new_password: newPassword,
+  }: ResetPasswordDto): Promise<{ message: string }> {
+    if (!token) throw new BadRequestException(AuthMessages.resetTokenRequired);
+    const claims = this.tokens.verify(token, 'reset');
+    const user = claims ? await this.users.findById(claims.sub) : null;
+    if (!claims || !user || !user.isActive || user.passwordChangedAt.getTime() !== claims.pwd_at) {
+      throw new BadRequestException(AuthMessages.invalidResetToken);
+    }
+
+    // The policy is checked before the token is spent, so a rejected password can be retried.
+    const violations = this.policy.violations(newPassword, {
+      email: user.email,
+      fullName: user.fullName,
+    });
+    if (violations.length > 0) throw new BadRequestException(violations);
+    const passwordHash = await this.hasher.hash(newPassword);
+
+    const claimed = await this.revocation.revokeToken(
+      { jti: claims.jti, type: 'reset', userId: user.id, exp: claims.exp },
+      'used',
+    );
+    if (!claimed) throw new BadRequestException(AuthMessages.invalidResetToken);
+
+    await this.revocation.revokeAllForUser(user.id, {
+      passwordHash,
+      passwordChangedAt: new Date(),
+    });
+    this.notifications.notifyPasswordChanged(user);
+    return { message: AuthMessages.passwordReset };
+  }
+}

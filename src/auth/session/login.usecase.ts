@@ -1,0 +1,47 @@
+import { Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import { PasswordHasher } from '../../password/password-hasher.service.js';
+import { UsersService } from '../../users/users.service.js';
+import { AuthMessages } from '../auth.messages.js';
+import type { LoginDto } from '../dto/login.dto.js';
+import type { TokenPairResponse } from '../dto/token-pair.response.js';
+import { TokenService } from '../tokens/token.service.js';
+import { toTokenPairResponse } from '../dto/token-pair.response.js';
+import { LoginAttempts } from './login-attempts.service.js';
+
+/**
+ * `POST login/`: unknown e-mail, wrong password and deactivated account answer alike, in body
+ * and in time (an unknown e-mail still costs one argon2 verification).
+ */
+@Injectable()
+export class LoginUseCase {
+  private readonly logger = new Logger('Login');
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: TokenService,
+    private readonly attempts: LoginAttempts,
+  ) {}
+
+  async execute({ email, password }: LoginDto): Promise<TokenPairResponse> {
+    await this.attempts.acquire(email);
+    const user = await this.users.findByEmail(email);
+    const passwordMatches = user
+      ? await this.hasher.verify(user.passwordHash, password)
+      : (await this.hasher.verifyDummy(password), false);
+
+    if (!user || !passwordMatches || !user.isActive) {
+      this.logger.log(
+        JSON.stringify({
+          event: 'login_failed',
+          email,
+          reason: !user ? 'unknown_email' : !passwordMatches ? 'wrong_password' : 'inactive',
+        }),
+      );
+      throw new UnauthorizedException(AuthMessages.invalidCredentials);
+    }
+    await this.attempts.succeeded(email);
+    this.logger.log(JSON.stringify({ event: 'login_succeeded', user_id: user.id }));
+    return toTokenPairResponse(this.tokens.issueSession(user));
+  }
+}

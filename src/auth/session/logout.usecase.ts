@@ -1,0 +1,38 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { AuthMessages } from '../auth.messages.js';
+import type { AuthenticatedUser } from '../decorators/current-user.decorator.js';
+import type { LogoutDto } from '../dto/logout.dto.js';
+import { TokenRevocationService } from '../revocation/token-revocation.service.js';
+import { TokenService } from '../tokens/token.service.js';
+
+/**
+ * `POST logout/`: ends the session of the presented refresh token and kills the access token
+ * used for the call at once. A refresh token that is not the caller's own live one is refused
+ * and nothing is revoked.
+ */
+@Injectable()
+export class LogoutUseCase {
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly revocation: TokenRevocationService,
+  ) {}
+
+  async execute(caller: AuthenticatedUser, dto: LogoutDto): Promise<{ message: string }> {
+    if (!dto.refresh_token) throw new BadRequestException(AuthMessages.refreshTokenRequired);
+    const claims = this.tokens.verify(dto.refresh_token, 'refresh');
+    if (!claims || claims.sub !== caller.id || !(await this.revocation.isSessionValid(claims))) {
+      throw new BadRequestException(AuthMessages.invalidLogoutToken);
+    }
+    const revoked = await this.revocation.revokeToken(
+      { jti: claims.jti, type: 'refresh', userId: claims.sub, exp: claims.exp },
+      'logout',
+    );
+    if (!revoked) throw new BadRequestException(AuthMessages.invalidLogoutToken);
+    await this.revocation.revokeFamily(claims, 'logout');
+    await this.revocation.revokeToken(
+      { jti: caller.jti, type: 'access', userId: caller.id, exp: caller.exp },
+      'logout',
+    );
+    return { message: AuthMessages.loggedOut };
+  }
+}

@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { randomUUID } from 'node:crypto';
+import type { OtpAuthOptions } from '../../config/otp-auth-options.js';
+import { InjectOtpAuthOptions } from '../../core/otp-auth-core.module-definition.js';
+import type { User } from '../../users/user.entity.js';
+import type { ClaimsOf, RefreshClaims, TokenPair, TokenType } from './token-claims.js';
+
+/** Longest token string looked at; anything longer is refused before parsing. */
+export const MAX_TOKEN_LENGTH = 4096;
+
+/**
+ * Signs and verifies the three token types. Verification pins HS256, issuer and audience, and
+ * checks the type claim, so a token of one type never passes where another is expected.
+ */
+@Injectable()
+export class TokenService {
+  private readonly accessTtl: number;
+  private readonly refreshTtl: number;
+  private readonly resetTtl: number;
+
+  constructor(
+    private readonly jwt: JwtService,
+    @InjectOtpAuthOptions() options: OtpAuthOptions,
+  ) {
+    this.accessTtl = options.auth.accessTtl;
+    this.refreshTtl = options.auth.refreshTtl;
+    this.resetTtl = options.auth.resetTtl;
+  }
+
+  /** A new session (token family) for the user, as at login. */
+  issueSession(user: Pick<User, 'id' | 'tokenGeneration'>): TokenPair {
+    const now = nowSeconds();
+    return this.issuePair(user.id, user.tokenGeneration, randomUUID(), now + this.refreshTtl);
+  }
+
+  /**
+   * The next pair of a family. The refresh token keeps the family's absolute expiry, so rotation
+   * never extends a session past `JWT_REFRESH_TTL` after its login.
+   */
+  rotate(previous: RefreshClaims): TokenPair {
+    return this.issuePair(previous.sub, previous.gen, previous.fam, previous.exp);
+  }
+
+  issueResetToken(user: Pick<User, 'id' | 'passwordChangedAt'>): string {
+    const now = nowSeconds();
+    return this.jwt.sign(
+      {
+        token_type: 'reset',
+        pwd_at: user.passwordChangedAt.getTime(),
+        iat: now,
+        exp: now + this.resetTtl,
+      },
+      { subject: user.id, jwtid: randomUUID() },
+    );
+  }
+
+  /** The claims of a valid token of the expected type, or `null` for anything else. */
+  verify<T extends TokenType>(token: string, type: T): ClaimsOf<T> | null {
+    if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
+    try {
+      const claims = this.jwt.verify<ClaimsOf<T>>(token);
+      return isClaimsOf(claims, type) ? claims : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private issuePair(
+    userId: string,
+    generation: number,
+    family: string,
+    refreshExp: number,
+  ): TokenPair {
+    const now = nowSeconds();
+    const accessExp = Math.min(now + this.accessTtl, refreshExp);
+    const session = { fam: family, gen: generation, iat: now };
+    const access = this.jwt.sign(
+      { ...session, token_type: 'access', exp: accessExp },
+      { subject: userId, jwtid: randomUUID() },
+    );
+    const refresh = this.jwt.sign(
+      { ...session, token_type: 'refresh', exp: refreshExp },
+      { subject: userId, jwtid: randomUUID() },
+    );
+    return { access, refresh, accessExpiresIn: accessExp - now };
+  }
+}
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+/** Shape check of verified claims, so that a validly signed but odd token is still refused. */
+export function isClaimsOf<T extends TokenType>(claims: unknown, type: T): claims is ClaimsOf<T> {
+  if (typeof claims !== 'object' || claims === null) return false;
+  const c = claims as Record<string, unknown>;
+  if (c.token_type !== type) return false;
+  if (typeof c.sub !== 'string' || typeof c.jti !== 'string' || typeof c.exp !== 'number')
+    return false;
+  if (type === 'reset') return typeof c.pwd_at === 'number';
+  return typeof c.fam === 'string' && typeof c.gen === 'number';
+}

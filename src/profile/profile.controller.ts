@@ -1,0 +1,67 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { BearerAuth } from '../auth/decorators/bearer-auth.decorator.js';
+import { CurrentUser, type AuthenticatedUser } from '../auth/decorators/current-user.decorator.js';
+import { ApiBodyErrors, ApiError } from '../common/http/api-error.decorator.js';
+import { ProfileResponse, toProfileResponse } from './dto/profile.response.js';
+import { UpdateProfileDto } from './dto/update-profile.dto.js';
+import { ProfileService } from './profile.service.js';
+
+const PROFILE_EXAMPLE = {
+  id: '5b0c1a8e-3c55-4d5e-9a61-0f8a4b1d2c3e',
+  email: 'ada@example.com',
+  full_name: 'Ada Lovelace',
+  is_active: true,
+  date_joined: '2026-11-25T10:00:00.000Z',
+};
+
+/** `GET/PATCH/DELETE /api/users/me/`. */
+@ApiTags('Profile')
+@BearerAuth()
+@Controller('api/users/me')
+export class ProfileController {
+  constructor(private readonly profile: ProfileService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Your profile' })
+  @ApiOkResponse({
+    type: ProfileResponse,
+    example: PROFILE_EXAMPLE,
+    description: 'The signed-in user.',
+  })
+  async get(@CurrentUser() caller: AuthenticatedUser): Promise<ProfileResponse> {
+    return toProfileResponse(await this.profile.get(caller.id));
+  }
+
+  @Patch()
+  @ApiBodyErrors()
+  @ApiOperation({
+    summary: 'Change your name',
+    description: 'Only `full_name` changes; other fields are ignored.',
+  })
+  @ApiOkResponse({
+    type: ProfileResponse,
+    example: { ...PROFILE_EXAMPLE, full_name: 'Ada King' },
+    description: 'Updated profile.',
+  })
+  @ApiError(400, 'full_name missing, empty or longer than 150 characters.', [
+    'full_name should not be empty',
+  ])
+  async update(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Body() body: UpdateProfileDto,
+  ): Promise<ProfileResponse> {
+    return toProfileResponse(await this.profile.rename(caller.id, body.full_name));
+  }
+
+  @Delete()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({
+    summary: 'Deactivate your account',
+    description: 'Soft delete: every token is revoked and the account can no longer log in.',
+  })
+  @ApiNoContentResponse({ description: 'Deactivated.' })
+  async deactivate(@CurrentUser() caller: AuthenticatedUser): Promise<void> {
+    await this.profile.deactivate(caller.id);
+  }
+}
