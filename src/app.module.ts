@@ -1,17 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from './config/environment.js';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter.js';
 import { RequestValidationPipe } from './common/http/request-validation.pipe.js';
-import { buildDataSourceOptions } from './database/database.options.js';
 import { HealthModule } from './health/health.module.js';
 import { OtpAuthModule } from './otp-auth.module.js';
 
 /**
- * The standalone service: the first host of {@link OtpAuthModule}, with its own database
- * connection and health endpoint. The configuration arrives already validated (see
+ * The standalone service: the first host of {@link OtpAuthModule} (which brings its own database
+ * connection and mailer), plus the health endpoint. The configuration arrives already validated (see
  * `loadAppConfig`) and is served to the app through @nestjs/config's typed ConfigService.
  */
 @Module({})
@@ -25,11 +23,6 @@ export class AppModule {
           ignoreEnvFile: true,
           ignoreEnvVars: true,
           load: [() => config],
-        }),
-        TypeOrmModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (configService: ConfigService<AppConfig, true>) =>
-            buildDataSourceOptions(configService.get('database', { infer: true })),
         }),
         OtpAuthModule.forRootAsync({
           inject: [ConfigService],

@@ -1,18 +1,27 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, RouterModule } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from './auth/auth.module.js';
+import { JwtAuthGuard } from './auth/guards/jwt-auth.guard.js';
 import type { OtpAuthOptions } from './config/otp-auth-options.js';
 import {
+  DEFAULT_EXTRAS,
   OTP_AUTH_ASYNC_OPTIONS_TYPE,
   OTP_AUTH_OPTIONS,
   OTP_AUTH_OPTIONS_TYPE,
+  type OtpAuthModuleExtras,
 } from './core/otp-auth-core.module-definition.js';
 import { OtpAuthCoreModule } from './core/otp-auth-core.module.js';
-import { AuthModule } from './auth/auth.module.js';
-import { JwtAuthGuard } from './auth/guards/jwt-auth.guard.js';
+import { buildDataSourceOptions } from './database/database.options.js';
+import {
+  otpAuthRepositoryProviders,
+  otpAuthRepositoryTokens,
+} from './database/otp-auth-repositories.js';
 import { EmailValidationModule } from './email-validation/email-validation.module.js';
 import { MailModule } from './mail/mail.module.js';
+import { ownMailerModule } from './mail/own-mailer.module.js';
 import { OtpModule } from './otp/otp.module.js';
 import { PasswordModule } from './password/password.module.js';
 import { ProfileModule } from './profile/profile.module.js';
@@ -23,25 +32,59 @@ import { UsersModule } from './users/users.module.js';
 
 const PER_IP_WINDOW_MS = 60_000;
 
+/** Name of the module's own TypeORM connection. */
+export const OTP_AUTH_CONNECTION = 'otp-auth';
+
 /**
- * Email-OTP authentication for a Nest application: registration by e-mailed code, JWT sessions,
- * password recovery. Expects a TypeORM connection with {@link OTP_AUTH_ENTITIES} registered.
+ * Email-OTP authentication for a Nest application: registration by e-mailed code, JWT sessions
+ * with rotation and revocation, password recovery, profile. Import it once, with `forRoot` or
+ * `forRootAsync`; see {@link OtpAuthModuleExtras} for how it sits in the host.
  */
 @Module({})
 export class OtpAuthModule {
   static forRoot(options: typeof OTP_AUTH_OPTIONS_TYPE): DynamicModule {
-    return OtpAuthModule.compose(OtpAuthCoreModule.forRoot(options));
+    return OtpAuthModule.compose(OtpAuthCoreModule.forRoot(options), options);
   }
 
   static forRootAsync(options: typeof OTP_AUTH_ASYNC_OPTIONS_TYPE): DynamicModule {
-    return OtpAuthModule.compose(OtpAuthCoreModule.forRootAsync(options));
+    return OtpAuthModule.compose(OtpAuthCoreModule.forRootAsync(options), options);
   }
 
-  private static compose(core: DynamicModule): DynamicModule {
+  private static compose(core: DynamicModule, given: OtpAuthModuleExtras): DynamicModule {
+    const extras = { ...DEFAULT_EXTRAS, ...definedOnly(given) };
+    const ownConnection = extras.database.connection === 'own';
+    const dataSourceName =
+      extras.database.connection === 'host' ? extras.database.dataSourceName : OTP_AUTH_CONNECTION;
+    const featureModules = [OtpModule, AuthModule, ProfileModule];
+
     return {
       module: OtpAuthModule,
       imports: [
-        core,
+        {
+          ...core,
+          providers: [
+            ...(core.providers ?? []),
+            ...otpAuthRepositoryProviders(getDataSourceToken(dataSourceName)),
+          ],
+          exports: [...(core.exports ?? []), ...otpAuthRepositoryTokens()],
+        },
+        ...(ownConnection
+          ? [
+              TypeOrmModule.forRootAsync({
+                name: OTP_AUTH_CONNECTION,
+                inject: [OTP_AUTH_OPTIONS],
+                useFactory: (options: OtpAuthOptions) => {
+                  if (!options.database) {
+                    throw new Error(
+                      'otp-auth: options.database is required for its own connection',
+                    );
+                  }
+                  return { ...buildDataSourceOptions(options.database), name: OTP_AUTH_CONNECTION };
+                },
+              }),
+            ]
+          : []),
+        ...(extras.mailer === 'own' ? [ownMailerModule()] : []),
         StateModule,
         ThrottlerModule.forRootAsync({
           imports: [StateModule],
@@ -53,18 +96,25 @@ export class OtpAuthModule {
             storage: new AtomicThrottlerStorage(store),
           }),
         }),
+        ScheduleModule.forRoot(),
         UsersModule,
         PasswordModule,
         EmailValidationModule,
         MailModule,
-        OtpModule,
-        AuthModule,
-        ProfileModule,
-        ScheduleModule.forRoot(),
+        ...featureModules,
+        RouterModule.register(
+          featureModules.map((module) => ({ path: extras.routePrefix, module })),
+        ),
       ],
       // Secure by default: every route of the app needs a Bearer token unless marked @Public().
-      providers: [{ provide: APP_GUARD, useExisting: JwtAuthGuard }],
-      exports: [UsersModule, PasswordModule, StateModule, AuthModule],
+      providers: extras.globalGuard ? [{ provide: APP_GUARD, useExisting: JwtAuthGuard }] : [],
+      exports: [UsersModule, PasswordModule, StateModule, AuthModule, EmailValidationModule],
     };
   }
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, entry]) => entry !== undefined),
+  ) as Partial<T>;
 }

@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import type { OtpAuthOptions } from '../config/otp-auth-options.js';
 import { OTP_AUTH_OPTIONS } from '../core/otp-auth-core.module-definition.js';
+import { EventsModule } from '../events/events.module.js';
 import { MailModule } from '../mail/mail.module.js';
 import { PasswordModule } from '../password/password.module.js';
 import { StateModule } from '../state/state.module.js';
@@ -17,8 +17,6 @@ import { PasswordNotifications } from './password/password-notifications.service
 import { PasswordController } from './password/password.controller.js';
 import { ResetPasswordUseCase } from './password/reset-password.usecase.js';
 import { RevocationPruner } from './revocation/revocation-pruner.service.js';
-import { RevokedTokenFamily } from './revocation/revoked-token-family.entity.js';
-import { TokenBlacklistEntry } from './revocation/token-blacklist.entity.js';
 import { TokenRevocationService } from './revocation/token-revocation.service.js';
 import { LoginAttempts } from './session/login-attempts.service.js';
 import { LoginUseCase } from './session/login.usecase.js';
@@ -32,12 +30,12 @@ import { TokenService } from './tokens/token.service.js';
 /** Tokens, the Bearer guard, revocation, and the session and password flows. */
 @Module({
   imports: [
+    EventsModule,
     UsersModule,
     PasswordModule,
     MailModule,
     StateModule,
     PassportModule,
-    TypeOrmModule.forFeature([TokenBlacklistEntry, RevokedTokenFamily]),
     JwtModule.registerAsync({
       inject: [OTP_AUTH_OPTIONS],
       useFactory: (options: OtpAuthOptions) => {

@@ -1,5 +1,7 @@
 import { parseDurationSeconds } from './duration.js';
-import type { OtpAuthOptions } from './otp-auth-options.js';
+import type { DatabaseOptions, OtpAuthOptions } from './otp-auth-options.js';
+
+export type { DatabaseOptions } from './otp-auth-options.js';
 
 /** Settings of the standalone service that are not the module's business. */
 export interface HttpOptions {
@@ -8,9 +10,6 @@ export interface HttpOptions {
   corsOrigins: string[];
   docsEnabled: boolean;
 }
-
-export type DatabaseOptions =
-  { type: 'sqlite'; path: string; url: string } | { type: 'postgres'; url: string };
 
 /** The validated configuration of the standalone service, one namespace per concern. */
 export interface AppConfig {
@@ -161,6 +160,7 @@ export function parseEnvironment(env: Environment, hooks: ParseEnvironmentHooks)
 
   const otpAuth: OtpAuthOptions = {
     production,
+    database,
     appUrl: (reader.url('APP_URL', 'http://localhost:3000', ['http:', 'https:']) ?? '').replace(
       /\/+$/,
       '',

@@ -1,3 +1,5 @@
+import type { OtpAuthHooks } from '../events/otp-auth-events.js';
+
 /** argon2id cost parameters; never below OWASP's minimum (19 MiB, 2 iterations, 1 lane). */
 export interface Argon2Parameters {
   memoryCostKiB: number;
@@ -56,9 +58,19 @@ export interface PasswordOptions {
   argon2: Argon2Parameters;
 }
 
+/** Where the module's own database connection points (SQLite file or PostgreSQL URL). */
+export type DatabaseOptions =
+  { type: 'sqlite'; path: string; url: string } | { type: 'postgres'; url: string };
+
 /** Everything the otp-auth module needs, already parsed and validated. */
 export interface OtpAuthOptions {
+  /** `NODE_ENV=production`: strict checks, no development aids. */
   production: boolean;
+  /**
+   * The module's own connection; required unless the module is told to use the host's
+   * (`database: { connection: 'host' }` in `forRoot`).
+   */
+  database?: DatabaseOptions;
   /** Base of the links put in e-mails; never taken from a request. */
   appUrl: string;
   auth: AuthOptions;
@@ -70,4 +82,6 @@ export interface OtpAuthOptions {
   redisUrl?: string;
   /** Requests per minute per client IP on the public POST endpoints. */
   rateLimitPerIp: number;
+  /** Callbacks on registration, login and password reset. */
+  hooks?: OtpAuthHooks;
 }

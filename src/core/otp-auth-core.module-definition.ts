@@ -1,6 +1,34 @@
 import { ConfigurableModuleBuilder, Inject } from '@nestjs/common';
 import type { OtpAuthOptions } from '../config/otp-auth-options.js';
 
+/** Choices about how the module sits in its host, fixed when the host imports it. */
+export interface OtpAuthModuleExtras {
+  /** Path under which the API is served; default `api/users`. */
+  routePrefix?: string;
+  /**
+   * Register the Bearer guard for the whole app (secure by default; routes opt out with
+   * `@Public()`). Default true; with false, protect routes with `@UseGuards(OtpAuthGuard)`.
+   */
+  globalGuard?: boolean;
+  /**
+   * `own` (default): a TypeORM connection of the module's own, from `options.database`, with
+   * migrations run at startup. `host`: the host's TypeORM connection (named `dataSourceName`,
+   * default the unnamed one), which must register `OTP_AUTH_ENTITIES` and run
+   * `OTP_AUTH_MIGRATIONS`.
+   */
+  database?: { connection: 'own' } | { connection: 'host'; dataSourceName?: string };
+  /** `own` (default): the module's mailer from `options.mail`; `host`: the host's MailerModule. */
+  mailer?: 'own' | 'host';
+}
+
+/** The defaults of {@link OtpAuthModuleExtras}. */
+export const DEFAULT_EXTRAS: Required<OtpAuthModuleExtras> = {
+  routePrefix: 'api/users',
+  globalGuard: true,
+  database: { connection: 'own' },
+  mailer: 'own',
+};
+
 /**
  * Holds the module's options. Global (like @nestjs/typeorm's core module) so that every feature
  * module of otp-auth can inject them without importing its parent; the token is a Symbol, so it
@@ -15,7 +43,7 @@ export const {
   optionsInjectionToken: Symbol('OTP_AUTH_OPTIONS'),
 })
   .setClassMethodName('forRoot')
-  .setExtras({}, (definition) => ({ ...definition, global: true }))
+  .setExtras<OtpAuthModuleExtras>(DEFAULT_EXTRAS, (definition) => ({ ...definition, global: true }))
   .build();
 
 /** Injects the validated {@link OtpAuthOptions}. */

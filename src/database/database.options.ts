@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
-import type { DatabaseOptions } from '../config/environment.js';
+import type { DatabaseOptions } from '../config/otp-auth-options.js';
 import { OTP_AUTH_ENTITIES, OTP_AUTH_MIGRATIONS } from './otp-auth.schema.js';
 
 /** How long a query may wait for a connection or a lock before failing (→ 503). */

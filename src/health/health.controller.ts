@@ -1,7 +1,9 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import type { DataSource } from 'typeorm';
 import { Public } from '../auth/decorators/public.decorator.js';
+import { OTP_AUTH_DATA_SOURCE } from '../database/otp-auth-repositories.js';
 import { StateHealthIndicator } from './state.health.js';
 
 /** `GET /health`: 200 when the database and the state store answer, 503 when not. */
@@ -13,6 +15,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly state: StateHealthIndicator,
+    @Inject(OTP_AUTH_DATA_SOURCE) private readonly dataSource: DataSource,
   ) {}
 
   @Get()
@@ -38,7 +41,7 @@ export class HealthController {
   })
   check() {
     return this.health.check([
-      () => this.database.pingCheck('database', { timeout: 2000 }),
+      () => this.database.pingCheck('database', { connection: this.dataSource, timeout: 2000 }),
       () => this.state.isHealthy('cache'),
     ]);
   }

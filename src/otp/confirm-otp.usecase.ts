@@ -2,6 +2,7 @@ import { BadRequestException, HttpStatus, Injectable } from '@nestjs/common';
 import type { OtpAuthOptions } from '../config/otp-auth-options.js';
 import { InjectOtpAuthOptions } from '../core/otp-auth-core.module-definition.js';
 import { TooManyRequestsException } from '../common/errors/too-many-requests.exception.js';
+import { OtpAuthEvents } from '../events/otp-auth-events.service.js';
 import { UsersService } from '../users/users.service.js';
 import type { ConfirmOtpDto } from './dto/confirm-otp.dto.js';
 import type { UserRegisteredResponse } from './dto/registration.responses.js';
@@ -22,6 +23,7 @@ export class ConfirmOtpUseCase {
     private readonly pending: PendingRegistrationStore,
     private readonly otp: OtpService,
     private readonly users: UsersService,
+    private readonly events: OtpAuthEvents,
     @InjectOtpAuthOptions() options: OtpAuthOptions,
   ) {
     this.maxAttempts = options.otp.maxAttempts;
@@ -43,6 +45,7 @@ export class ConfirmOtpUseCase {
       // The unique e-mail constraint decides between parallel confirmations (the loser: 409).
       const user = await this.users.create(registration);
       await this.pending.delete(email);
+      this.events.userRegistered({ userId: user.id, email: user.email, fullName: user.fullName });
       return {
         message: RegistrationMessages.userRegistered,
         user: { id: user.id, email: user.email, full_name: user.fullName },

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module.js';
 import { EmailValidationModule } from '../email-validation/email-validation.module.js';
 import { MailModule } from '../mail/mail.module.js';
 import { PasswordModule } from '../password/password.module.js';
@@ -14,7 +15,14 @@ import { ResendOtpUseCase } from './resend-otp.usecase.js';
 
 /** Registration by one-time code: issuing, sending and checking codes; pending registrations. */
 @Module({
-  imports: [UsersModule, PasswordModule, EmailValidationModule, MailModule, StateModule],
+  imports: [
+    EventsModule,
+    UsersModule,
+    PasswordModule,
+    EmailValidationModule,
+    MailModule,
+    StateModule,
+  ],
   controllers: [RegistrationController],
   providers: [
     OtpService,

@@ -71,7 +71,7 @@ const ApiConfirmResponses = (): MethodDecorator =>
 @UseGuards(ThrottlerGuard)
 @ApiError(429, 'Too many requests from this IP (per-minute limit).', 'Too Many Requests')
 @ApiBodyErrors()
-@Controller('api/users')
+@Controller()
 export class RegistrationController {
   constructor(
     private readonly registerUseCase: RegisterUseCase,

@@ -18,7 +18,7 @@ const PROFILE_EXAMPLE = {
 /** `GET/PATCH/DELETE /api/users/me/`. */
 @ApiTags('Profile')
 @BearerAuth()
-@Controller('api/users/me')
+@Controller('me')
 export class ProfileController {
   constructor(private readonly profile: ProfileService) {}
 

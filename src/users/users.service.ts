@@ -1,5 +1,5 @@
 import { ConflictException, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { InjectOtpAuthRepository } from '../database/otp-auth-repositories.js';
 import { randomUUID } from 'node:crypto';
 import { QueryFailedError, Repository } from 'typeorm';
 import { User } from './user.entity.js';
@@ -23,7 +23,7 @@ export function isUniqueViolation(error: unknown): boolean {
 /** Account storage. E-mails arrive here already trimmed and lower-cased. */
 @Injectable()
 export class UsersService {
-  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+  constructor(@InjectOtpAuthRepository(User) private readonly users: Repository<User>) {}
 
   findByEmail(email: string): Promise<User | null> {
     return this.users.findOneBy({ email });

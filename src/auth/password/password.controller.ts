@@ -18,7 +18,7 @@ import { ResetPasswordUseCase } from './reset-password.usecase.js';
 /** Forgotten password and password change. */
 @ApiTags('Password')
 @ApiBodyErrors()
-@Controller('api/users')
+@Controller()
 export class PasswordController {
   constructor(
     private readonly forgotUseCase: ForgotPasswordUseCase,

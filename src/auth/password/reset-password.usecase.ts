@@ -1,4 +1,5 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
+import { OtpAuthEvents } from '../../events/otp-auth-events.service.js';
 import { PasswordHasher } from '../../password/password-hasher.service.js';
 import { PasswordPolicy } from '../../password/password-policy.service.js';
 import { UsersService } from '../../users/users.service.js';
@@ -22,6 +23,7 @@ export class ResetPasswordUseCase {
     private readonly hasher: PasswordHasher,
     private readonly revocation: TokenRevocationService,
     private readonly notifications: PasswordNotifications,
+    private readonly events: OtpAuthEvents,
   ) {}
 
   async execute({
@@ -54,6 +56,7 @@ export class ResetPasswordUseCase {
       passwordChangedAt: new Date(),
     });
     this.notifications.notifyPasswordChanged(user);
+    this.events.passwordReset({ userId: user.id, email: user.email });
     return { message: AuthMessages.passwordReset };
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
-import { InjectRepository } from '@nestjs/typeorm';
+import { InjectOtpAuthRepository } from '../../database/otp-auth-repositories.js';
 import { LessThan, Repository } from 'typeorm';
 import { RevokedTokenFamily } from './revoked-token-family.entity.js';
 import { TokenBlacklistEntry } from './token-blacklist.entity.js';
@@ -14,9 +14,10 @@ export class RevocationPruner {
   private readonly logger = new Logger(RevocationPruner.name);
 
   constructor(
-    @InjectRepository(TokenBlacklistEntry)
+    @InjectOtpAuthRepository(TokenBlacklistEntry)
     private readonly blacklist: Repository<TokenBlacklistEntry>,
-    @InjectRepository(RevokedTokenFamily) private readonly families: Repository<RevokedTokenFamily>,
+    @InjectOtpAuthRepository(RevokedTokenFamily)
+    private readonly families: Repository<RevokedTokenFamily>,
   ) {}
 
   @Cron(CronExpression.EVERY_HOUR, { name: 'otp-auth-prune-revocations' })

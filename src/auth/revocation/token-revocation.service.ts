@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { InjectOtpAuthRepository } from '../../database/otp-auth-repositories.js';
 import { Repository } from 'typeorm';
 import { AtomicStore } from '../../state/atomic-store.js';
 import { UsersService, isUniqueViolation } from '../../users/users.service.js';
@@ -44,9 +44,10 @@ export class TokenRevocationService {
   private readonly logger = new Logger(TokenRevocationService.name);
 
   constructor(
-    @InjectRepository(TokenBlacklistEntry)
+    @InjectOtpAuthRepository(TokenBlacklistEntry)
     private readonly blacklist: Repository<TokenBlacklistEntry>,
-    @InjectRepository(RevokedTokenFamily) private readonly families: Repository<RevokedTokenFamily>,
+    @InjectOtpAuthRepository(RevokedTokenFamily)
+    private readonly families: Repository<RevokedTokenFamily>,
     private readonly users: UsersService,
     private readonly cache: AtomicStore,
   ) {}

@@ -1,4 +1,5 @@
 import { Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import { OtpAuthEvents } from '../../events/otp-auth-events.service.js';
 import { PasswordHasher } from '../../password/password-hasher.service.js';
 import { UsersService } from '../../users/users.service.js';
 import { AuthMessages } from '../auth.messages.js';
@@ -21,6 +22,7 @@ export class LoginUseCase {
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenService,
     private readonly attempts: LoginAttempts,
+    private readonly events: OtpAuthEvents,
   ) {}
 
   async execute({ email, password }: LoginDto): Promise<TokenPairResponse> {
@@ -42,6 +44,7 @@ export class LoginUseCase {
     }
     await this.attempts.succeeded(email);
     this.logger.log(JSON.stringify({ event: 'login_succeeded', user_id: user.id }));
+    this.events.loggedIn({ userId: user.id, email: user.email });
     return toTokenPairResponse(this.tokens.issueSession(user));
   }
 }

@@ -26,7 +26,7 @@ const PAIR_EXAMPLE = {
 /** Sessions: log in, rotate, log out. */
 @ApiTags('Session')
 @ApiBodyErrors()
-@Controller('api/users')
+@Controller()
 export class SessionController {
   constructor(
     private readonly loginUseCase: LoginUseCase,

@@ -67,6 +67,7 @@ describe('parseEnvironment', () => {
       assert.equal(config.dataDir, './data');
       assert.deepEqual(config.otpAuth, {
         production: false,
+        database: config.database,
         appUrl: 'http://localhost:3000',
         auth: {
           jwtSecret: GENERATED_SECRET,
