@@ -52,9 +52,8 @@ export class OtpAuthModule {
 
   private static compose(core: DynamicModule, given: OtpAuthModuleExtras): DynamicModule {
     const extras = { ...DEFAULT_EXTRAS, ...definedOnly(given) };
-    const ownConnection = extras.database.connection === 'own';
-    const dataSourceName =
-      extras.database.connection === 'host' ? extras.database.dataSourceName : OTP_AUTH_CONNECTION;
+    const ownConnection = extras.connection !== 'host';
+    const dataSourceName = ownConnection ? OTP_AUTH_CONNECTION : extras.hostConnectionName;
     const featureModules = [OtpModule, AuthModule, ProfileModule];
 
     return {
@@ -103,7 +102,7 @@ export class OtpAuthModule {
         MailModule,
         ...featureModules,
         RouterModule.register(
-          featureModules.map((module) => ({ path: extras.routePrefix, module })),
+          featureModules.map((module) => ({ path: extras.routePrefix ?? 'api/users', module })),
         ),
       ],
       // Secure by default: every route of the app needs a Bearer token unless marked @Public().

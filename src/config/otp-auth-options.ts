@@ -68,7 +68,7 @@ export interface OtpAuthOptions {
   production: boolean;
   /**
    * The module's own connection; required unless the module is told to use the host's
-   * (`database: { connection: 'host' }` in `forRoot`).
+   * (`connection: 'host'` in `forRoot`).
    */
   database?: DatabaseOptions;
   /** Base of the links put in e-mails; never taken from a request. */

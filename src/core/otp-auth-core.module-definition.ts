@@ -12,20 +12,22 @@ export interface OtpAuthModuleExtras {
   globalGuard?: boolean;
   /**
    * `own` (default): a TypeORM connection of the module's own, from `options.database`, with
-   * migrations run at startup. `host`: the host's TypeORM connection (named `dataSourceName`,
-   * default the unnamed one), which must register `OTP_AUTH_ENTITIES` and run
-   * `OTP_AUTH_MIGRATIONS`.
+   * migrations run at startup. `host`: the host's TypeORM connection (the one named
+   * `hostConnectionName`, default the unnamed one), which must register `OTP_AUTH_ENTITIES` and
+   * run `OTP_AUTH_MIGRATIONS`.
    */
-  database?: { connection: 'own' } | { connection: 'host'; dataSourceName?: string };
+  connection?: 'own' | 'host';
+  /** With `connection: 'host'`: the name the host gave its TypeORM connection, if any. */
+  hostConnectionName?: string;
   /** `own` (default): the module's mailer from `options.mail`; `host`: the host's MailerModule. */
   mailer?: 'own' | 'host';
 }
 
 /** The defaults of {@link OtpAuthModuleExtras}. */
-export const DEFAULT_EXTRAS: Required<OtpAuthModuleExtras> = {
+export const DEFAULT_EXTRAS: OtpAuthModuleExtras = {
   routePrefix: 'api/users',
   globalGuard: true,
-  database: { connection: 'own' },
+  connection: 'own',
   mailer: 'own',
 };
 
