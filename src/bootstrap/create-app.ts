@@ -44,9 +44,14 @@ export async function createApp(
     contentSecurityPolicy: {
       directives: {
         defaultSrc: [`'self'`],
+        // Swagger UI sets inline styles; its scripts, like the outbox page's, are files of our own.
         styleSrc: [`'self'`, `'unsafe-inline'`],
         imgSrc: [`'self'`, 'data:'],
-        scriptSrc: [`'self'`, `'unsafe-inline'`],
+        scriptSrc: [`'self'`],
+        // The only HTML pages are /docs and /dev/outbox, which development setups open over plain
+        // http on addresses other than localhost (a VM, a container's host): there this directive
+        // would turn every asset request into https and leave a blank page.
+        upgradeInsecureRequests: null,
       },
     },
   });
@@ -54,6 +59,8 @@ export async function createApp(
     app.enableCors({ origin: config.http.corsOrigins, credentials: false });
   }
   app.enableShutdownHooks();
-  if (config.http.docsEnabled) setUpSwagger(app);
+  if (config.http.docsEnabled) {
+    setUpSwagger(app, { outboxEnabled: config.otpAuth.mail.outboxEnabled });
+  }
   return app;
 }

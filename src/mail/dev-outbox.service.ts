@@ -1,12 +1,18 @@
 import { Injectable } from '@nestjs/common';
+import type { MailCopyValue } from './templates/mail-template.js';
 
-/** One e-mail as kept by the development outbox. */
+/** One e-mail as `GET /dev/outbox.json` shows it (SPEC: `{to, subject, text, html, sent_at}`). */
 export interface OutboxMail {
   to: string;
   subject: string;
   text: string;
   html: string;
   sent_at: string;
+}
+
+/** One e-mail as the outbox keeps it: with the value to copy, which the HTML page sets apart. */
+export interface OutboxEntry extends OutboxMail {
+  copy?: MailCopyValue;
 }
 
 const OUTBOX_SIZE = 100;
@@ -17,15 +23,26 @@ const OUTBOX_SIZE = 100;
  */
 @Injectable()
 export class DevOutbox {
-  private readonly mails: OutboxMail[] = [];
+  private readonly entries: OutboxEntry[] = [];
 
-  record(mail: Omit<OutboxMail, 'sent_at'>): void {
-    this.mails.unshift({ ...mail, sent_at: new Date().toISOString() });
-    if (this.mails.length > OUTBOX_SIZE) this.mails.length = OUTBOX_SIZE;
+  record(mail: Omit<OutboxEntry, 'sent_at'>): void {
+    this.entries.unshift({ ...mail, sent_at: new Date().toISOString() });
+    if (this.entries.length > OUTBOX_SIZE) this.entries.length = OUTBOX_SIZE;
   }
 
-  /** Newest first. */
-  list(): readonly OutboxMail[] {
-    return this.mails;
+  /** The mails in the shape of `/dev/outbox.json`, newest first. */
+  list(): OutboxMail[] {
+    return this.entries.map(({ to, subject, text, html, sent_at }) => ({
+      to,
+      subject,
+      text,
+      html,
+      sent_at,
+    }));
+  }
+
+  /** The mails with their value to copy, newest first, for the HTML page. */
+  listEntries(): readonly OutboxEntry[] {
+    return this.entries;
   }
 }

@@ -16,7 +16,16 @@ import {
 } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { Public } from '../auth/decorators/public.decorator.js';
-import { ApiBodyErrors, ApiError } from '../common/http/api-error.decorator.js';
+import {
+  ApiBodyErrors,
+  ApiError,
+  ApiStoreUnavailable,
+  MALFORMED_JSON,
+  PER_IP_LIMIT,
+  STORE_UNAVAILABLE,
+} from '../common/http/api-error.decorator.js';
+import { BodyErrorMessages } from '../common/http/body-errors.js';
+import { EMAIL_VALIDATION_UNAVAILABLE } from '../email-validation/email-validation.service.js';
 import { ConfirmOtpUseCase } from './confirm-otp.usecase.js';
 import { ConfirmOtpDto } from './dto/confirm-otp.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
@@ -50,12 +59,37 @@ const ApiConfirmResponses = (): MethodDecorator =>
     ApiResponse({
       status: 400,
       type: InvalidOtpResponse,
-      description: `Wrong code (with attempts_remaining), or no pending registration: "${M.otpExpiredOrInvalid}"`,
-      example: {
-        statusCode: 400,
-        error: 'Bad Request',
-        message: M.invalidOtp,
-        attempts_remaining: 4,
+      description: `Wrong code (with \`attempts_remaining\`), no pending registration (never registered, expired, or ended), or an invalid field.`,
+      examples: {
+        'Wrong code': {
+          summary: 'Wrong code',
+          value: {
+            statusCode: 400,
+            error: 'Bad Request',
+            message: M.invalidOtp,
+            attempts_remaining: 4,
+          },
+        },
+        'No pending registration': {
+          summary: 'No pending registration',
+          value: { statusCode: 400, error: 'Bad Request', message: M.otpExpiredOrInvalid },
+        },
+        'Invalid field': {
+          summary: 'Invalid field',
+          value: {
+            statusCode: 400,
+            error: 'Bad Request',
+            message: ['otp must be a string of 4 to 10 digits'],
+          },
+        },
+        'Malformed JSON': {
+          summary: 'Malformed JSON',
+          value: {
+            statusCode: 400,
+            error: 'Bad Request',
+            message: BodyErrorMessages.malformedJson,
+          },
+        },
       },
     }),
     ApiError(
@@ -63,14 +97,22 @@ const ApiConfirmResponses = (): MethodDecorator =>
       'The account was created meanwhile (a parallel confirmation).',
       'Email already registered.',
     ),
+    ApiError(
+      429,
+      'The last allowed wrong guess (the registration is over: register again), or this IP sent too many requests.',
+      {
+        'Attempts exhausted': M.maxAttemptsExceeded,
+        ...PER_IP_LIMIT,
+      },
+    ),
   );
 
 /** Registration by e-mailed one-time code. */
 @ApiTags('Registration')
 @Public()
 @UseGuards(ThrottlerGuard)
-@ApiError(429, 'Too many requests from this IP (per-minute limit).', 'Too Many Requests')
 @ApiBodyErrors()
+@ApiStoreUnavailable()
 @Controller()
 export class RegistrationController {
   constructor(
@@ -84,20 +126,43 @@ export class RegistrationController {
   @ApiOperation({
     summary: 'Start a registration',
     description:
-      'Checks the password policy and the address (offline checks and Mailboxlayer), then e-mails a one-time code. ' +
-      'Nothing is created until the code is confirmed. Without SMTP configured, read the code at /dev/outbox.',
+      'Checks the fields, the password policy and the address (offline checks, and Mailboxlayer when configured), ' +
+      'then e-mails a one-time code valid for `expires_in` seconds. Nothing is stored in the database until the ' +
+      'code is confirmed. Registering again while a registration is pending replaces it (new code) once the ' +
+      'resend cooldown has passed.\n\n' +
+      'Without SMTP configured, read the code in the development outbox: [/dev/outbox](/dev/outbox). ' +
+      'The example body works as it is; use your own address to tell your mail apart.',
   })
   @ApiOkResponse({ type: OtpSentResponse, example: OTP_SENT_EXAMPLE, description: 'Code sent.' })
   @ApiError(
     400,
     'A field is missing or invalid, the password breaks the policy, or the address is undeliverable.',
-    ['This password is too common.'],
+    {
+      'Invalid fields': ['email must be a valid email address', 'full_name should not be empty'],
+      'Password policy': ['This password is too common.', 'This password is entirely numeric.'],
+      'Undeliverable address': M.invalidEmail,
+      ...MALFORMED_JSON,
+    },
   )
   @ApiError(409, 'The address already has an account.', 'Email already registered.')
   @ApiError(
+    429,
+    'A code went out less than the cooldown ago, five codes already did, or this IP sent too many requests.',
+    {
+      'Resend cooldown': M.resendCooldown,
+      'Send limit': M.sendLimit,
+      ...PER_IP_LIMIT,
+    },
+  )
+  @ApiError(
     503,
-    'The code could not be e-mailed, or e-mail validation is down (fail-closed).',
-    M.sendFailed,
+    'The code could not be e-mailed (nothing is kept: register again), e-mail validation is down ' +
+      'with EMAIL_VALIDATION_FAIL_OPEN=false, or a store does not answer.',
+    {
+      'E-mail not sent': M.sendFailed,
+      'E-mail validation down': EMAIL_VALIDATION_UNAVAILABLE,
+      ...STORE_UNAVAILABLE,
+    },
   )
   register(@Body() body: RegisterDto): Promise<OtpSentResponse> {
     return this.registerUseCase.execute(body);
@@ -107,7 +172,10 @@ export class RegistrationController {
   @HttpCode(HttpStatus.CREATED)
   @ApiOperation({
     summary: 'Confirm the code and create the account',
-    description: `A wrong code counts against the attempt limit; the last allowed wrong guess ends the registration.`,
+    description:
+      'Send the address and the code from the e-mail. A wrong code counts against the attempt limit ' +
+      '(`attempts_remaining` tells how many are left); the last allowed wrong guess ends the registration. ' +
+      'Then log in with the password given at register.',
   })
   @ApiConfirmResponses()
   confirmOtp(@Body() body: ConfirmOtpDto): Promise<UserRegisteredResponse> {
@@ -117,9 +185,10 @@ export class RegistrationController {
   @Post('verify-otp')
   @HttpCode(HttpStatus.CREATED)
   @ApiOperation({
-    summary: 'Alias of confirm-otp',
+    summary: 'Alias of confirm-otp (deprecated)',
     deprecated: true,
-    description: 'Kept for clients of the original API; use confirm-otp.',
+    description:
+      'The same operation as `POST /api/users/confirm-otp/`, kept for clients of the original API. Use confirm-otp.',
   })
   @ApiConfirmResponses()
   verifyOtp(@Body() body: ConfirmOtpDto): Promise<UserRegisteredResponse> {
@@ -131,15 +200,33 @@ export class RegistrationController {
   @ApiOperation({
     summary: 'Send a new code',
     description:
-      'Replaces the code (the old one stops working) and restarts its lifetime. Wrong guesses still count.',
+      'Replaces the code of a pending registration (the old one stops working) and restarts its lifetime. ' +
+      'Wrong guesses made so far still count. At most one send per cooldown (60 s by default) and five per ' +
+      'registration, the one at register included.',
   })
   @ApiOkResponse({
     type: OtpSentResponse,
     example: OTP_SENT_EXAMPLE,
     description: 'New code sent.',
   })
-  @ApiError(400, 'No pending registration for this address.', M.otpExpiredOrInvalid)
-  @ApiError(503, 'The code could not be e-mailed.', M.sendFailed)
+  @ApiError(400, 'No pending registration for this address, or an invalid field.', {
+    'No pending registration': M.otpExpiredOrInvalid,
+    'Invalid field': ['email must be a valid email address'],
+    ...MALFORMED_JSON,
+  })
+  @ApiError(
+    429,
+    'A code went out less than the cooldown ago, five codes already did, or this IP sent too many requests.',
+    {
+      'Resend cooldown': M.resendCooldown,
+      'Send limit': M.sendLimit,
+      ...PER_IP_LIMIT,
+    },
+  )
+  @ApiError(503, 'The code could not be e-mailed, or a store does not answer.', {
+    'E-mail not sent': M.sendFailed,
+    ...STORE_UNAVAILABLE,
+  })
   resendOtp(@Body() body: ResendOtpDto): Promise<OtpSentResponse> {
     return this.resendOtpUseCase.execute(body);
   }

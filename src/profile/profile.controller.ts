@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch } from '@nes
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BearerAuth } from '../auth/decorators/bearer-auth.decorator.js';
 import { CurrentUser, type AuthenticatedUser } from '../auth/decorators/current-user.decorator.js';
-import { ApiBodyErrors, ApiError } from '../common/http/api-error.decorator.js';
+import { ApiBodyErrors, ApiError, MALFORMED_JSON } from '../common/http/api-error.decorator.js';
 import { ProfileResponse, toProfileResponse } from './dto/profile.response.js';
 import { UpdateProfileDto } from './dto/update-profile.dto.js';
 import { ProfileService } from './profile.service.js';
@@ -23,13 +23,17 @@ export class ProfileController {
   constructor(private readonly profile: ProfileService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Your profile' })
+  @ApiOperation({
+    summary: 'Your profile',
+    description:
+      'The account of the access token sent as Bearer: click **Authorize** and paste `access` from login first.',
+  })
   @ApiOkResponse({
     type: ProfileResponse,
     example: PROFILE_EXAMPLE,
     description: 'The signed-in user.',
   })
-  async get(@CurrentUser() caller: AuthenticatedUser): Promise<ProfileResponse> {
+  async getProfile(@CurrentUser() caller: AuthenticatedUser): Promise<ProfileResponse> {
     return toProfileResponse(await this.profile.get(caller.id));
   }
 
@@ -37,17 +41,19 @@ export class ProfileController {
   @ApiBodyErrors()
   @ApiOperation({
     summary: 'Change your name',
-    description: 'Only `full_name` changes; other fields are ignored.',
+    description:
+      'Only `full_name` changes (trimmed, 1–150 characters); other fields such as `email` or `is_active` are ignored.',
   })
   @ApiOkResponse({
     type: ProfileResponse,
     example: { ...PROFILE_EXAMPLE, full_name: 'Ada King' },
     description: 'Updated profile.',
   })
-  @ApiError(400, 'full_name missing, empty or longer than 150 characters.', [
-    'full_name should not be empty',
-  ])
-  async update(
+  @ApiError(400, 'full_name missing, empty or longer than 150 characters.', {
+    'Invalid field': ['full_name should not be empty'],
+    ...MALFORMED_JSON,
+  })
+  async updateProfile(
     @CurrentUser() caller: AuthenticatedUser,
     @Body() body: UpdateProfileDto,
   ): Promise<ProfileResponse> {
@@ -58,10 +64,12 @@ export class ProfileController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({
     summary: 'Deactivate your account',
-    description: 'Soft delete: every token is revoked and the account can no longer log in.',
+    description:
+      'Soft delete: the account stays but `is_active` becomes false, every token is revoked at once, and it can ' +
+      'no longer log in.',
   })
   @ApiNoContentResponse({ description: 'Deactivated.' })
-  async deactivate(@CurrentUser() caller: AuthenticatedUser): Promise<void> {
+  async deactivateAccount(@CurrentUser() caller: AuthenticatedUser): Promise<void> {
     await this.profile.deactivate(caller.id);
   }
 }

@@ -5,6 +5,16 @@ import { Paths, outboxCode, registrationBody, type OutboxMail } from '../support
 import { SmtpSink } from '../support/smtp-sink.js';
 import { TestApp } from '../support/test-app.js';
 
+/** Polls `probe` every 50 ms until it returns a value, for at most 5 seconds. */
+async function waitFor<T>(probe: () => Promise<T | undefined>): Promise<T> {
+  for (const deadline = Date.now() + 5000; Date.now() < deadline;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  assert.fail('timed out after 5 s');
+}
+
 describe('the development outbox (no MAIL_URL, NODE_ENV not production)', () => {
   let app: TestApp;
 
@@ -77,6 +87,66 @@ describe('the development outbox (no MAIL_URL, NODE_ENV not production)', () => 
     assert.ok(page.text.includes(body.email));
   });
 
+  it('the page sets the code apart in its own element with a copy button, newest mail first', async () => {
+    const older = registrationBody();
+    const newer = registrationBody();
+    await app.post(Paths.register, older);
+    await app.post(Paths.register, newer);
+    const code = await outboxCode(app, newer.email);
+
+    const page = (await app.get('/dev/outbox')).text;
+
+    const first = page.indexOf('<article');
+    assert.ok(first >= 0, 'no mail on the page');
+    const newest = page.slice(first, page.indexOf('</article>', first));
+    assert.ok(newest.includes(newer.email), 'the newest mail is not first');
+    assert.match(newest, new RegExp(`<code class="copy-value"[^>]*>${code}</code>`));
+    assert.match(
+      newest,
+      /<button type="button" class="copy-button" data-copy="copy-0">Copy<\/button>/,
+    );
+    assert.ok(page.indexOf(newer.email) < page.indexOf(older.email), 'not newest first');
+  });
+
+  it('the page sets the reset token apart too', async () => {
+    const body = registrationBody();
+    await app.post(Paths.register, body);
+    await app.post(Paths.confirmOtp, { email: body.email, otp: await outboxCode(app, body.email) });
+    assert.equal(
+      (await app.post('/api/users/forgot-password/', { email: body.email })).status,
+      200,
+    );
+
+    // The reset e-mail goes out off the request path.
+    const reset = await waitFor(async () => {
+      const mails = (await app.get<OutboxMail[]>('/dev/outbox.json')).body;
+      return mails.find((mail) => mail.to === body.email && /reset/i.test(mail.subject));
+    });
+    const token = /reset token: (\S+)/.exec(reset.text)?.[1];
+    assert.ok(token, reset.text);
+    const page = (await app.get('/dev/outbox')).text;
+
+    assert.ok(page.includes(`>${token}</code>`), 'the token has no element of its own');
+    assert.match(page, /<code class="copy-value long"/);
+  });
+
+  it('the page refreshes itself through its script, served from the service (no inline script)', async () => {
+    const body = registrationBody();
+    await app.post(Paths.register, body);
+
+    const page = (await app.get('/dev/outbox')).text;
+    const script = await app.get('/dev/outbox.js');
+    const mails = (await app.get<OutboxMail[]>('/dev/outbox.json')).body;
+
+    assert.deepEqual(page.match(/<script[^>]*>/g), ['<script src="/dev/outbox.js">']);
+    assert.equal(script.status, 200);
+    assert.match(script.headers.get('content-type') ?? '', /^text\/javascript/);
+    assert.match(script.text, /fetch\('\/dev\/outbox\.json'/);
+    // What the script compares the JSON with: a new mail changes it.
+    const latest = /<body data-latest="([^"]*)">/.exec(page)?.[1];
+    assert.equal(latest, `${mails.length}|${mails[0].sent_at}|${mails[0].to}`);
+  });
+
   it('HTML in the full name is escaped in the mail and on the page', async () => {
     const body = registrationBody({ full_name: '<b>x</b><script>alert(1)</script>' });
     assert.equal((await app.post(Paths.register, body)).status, 200);
@@ -117,6 +187,7 @@ describe('with MAIL_URL set', () => {
 
     assertError(await app.get('/dev/outbox.json'), 404);
     assertError(await app.get('/dev/outbox'), 404);
+    assertError(await app.get('/dev/outbox.js'), 404);
   });
 
   it('HTML in the full name arrives escaped in the mail', async () => {

@@ -4,33 +4,97 @@ import { assertError } from '../support/http-assertions.js';
 import { SmtpSink } from '../support/smtp-sink.js';
 import { TestApp } from '../support/test-app.js';
 
+interface OpenApiMediaType {
+  schema?: { $ref?: string };
+  example?: unknown;
+  examples?: Record<string, { summary?: string; value: unknown }>;
+}
+
 interface OpenApiOperation {
+  tags?: string[];
+  summary?: string;
+  description?: string;
+  operationId?: string;
   deprecated?: boolean;
-  requestBody?: { content: Record<string, { schema?: unknown }> };
+  security?: Record<string, string[]>[];
+  requestBody?: { content: Record<string, OpenApiMediaType> };
   responses: Record<
     string,
-    { content?: Record<string, { example?: unknown; examples?: unknown }> }
+    { content?: Record<string, OpenApiMediaType>; headers?: Record<string, unknown> }
   >;
 }
 
 interface OpenApiDocument {
   openapi: string;
-  paths: Record<string, { post?: OpenApiOperation }>;
+  info: { description: string };
+  tags: { name: string }[];
+  paths: Record<string, Record<string, OpenApiOperation>>;
+  components: {
+    securitySchemes?: Record<string, { type: string; scheme?: string }>;
+    schemas: Record<string, { properties?: Record<string, { example?: unknown }> }>;
+  };
 }
 
-/** The response codes the SPEC gives each registration endpoint. */
-const DOCUMENTED_CODES: Record<string, string[]> = {
-  '/api/users/register': ['200', '400', '409', '429', '503'],
-  '/api/users/confirm-otp': ['201', '400', '409', '429'],
-  '/api/users/verify-otp': ['201', '400', '409', '429'],
-  '/api/users/resend-otp': ['200', '400', '429', '503'],
-};
+const TAGS = ['Registration', 'Session', 'Password', 'Profile', 'Operations'];
+
+/** The responses the SPEC gives each endpoint; `bearer` marks the protected ones. */
+const ENDPOINTS: { method: string; path: string; codes: string[]; bearer?: true }[] = [
+  { method: 'post', path: '/api/users/register', codes: ['200', '400', '409', '429', '503'] },
+  { method: 'post', path: '/api/users/confirm-otp', codes: ['201', '400', '409', '429'] },
+  { method: 'post', path: '/api/users/verify-otp', codes: ['201', '400', '409', '429'] },
+  { method: 'post', path: '/api/users/resend-otp', codes: ['200', '400', '429', '503'] },
+  { method: 'post', path: '/api/users/login', codes: ['200', '400', '401', '429'] },
+  { method: 'post', path: '/api/users/token/refresh', codes: ['200', '400', '401', '503'] },
+  { method: 'post', path: '/api/users/logout', codes: ['200', '400', '401', '503'], bearer: true },
+  { method: 'post', path: '/api/users/logout-all', codes: ['200', '401', '503'], bearer: true },
+  { method: 'post', path: '/api/users/forgot-password', codes: ['200', '400'] },
+  { method: 'post', path: '/api/users/reset-password', codes: ['200', '400'] },
+  {
+    method: 'post',
+    path: '/api/users/change-password',
+    codes: ['200', '400', '401', '503'],
+    bearer: true,
+  },
+  { method: 'get', path: '/api/users/me', codes: ['200', '401', '503'], bearer: true },
+  { method: 'patch', path: '/api/users/me', codes: ['200', '400', '401'], bearer: true },
+  { method: 'delete', path: '/api/users/me', codes: ['204', '401'], bearer: true },
+  { method: 'get', path: '/health', codes: ['200', '503'] },
+];
+
+/** Endpoints that read a JSON body: they also answer 413 and 415 and have a request schema. */
+const WITH_BODY = ENDPOINTS.filter(
+  ({ method, path }) => method !== 'get' && method !== 'delete' && !path.endsWith('logout-all'),
+);
+
+/** Every example body of a response, named for the messages. */
+function examplesOf(media: OpenApiMediaType | undefined): [string, unknown][] {
+  if (!media) return [];
+  if (media.examples) {
+    return Object.entries(media.examples).map(([name, example]) => [name, example.value]);
+  }
+  return media.example === undefined ? [] : [['example', media.example]];
+}
+
+/** Every operation of the document, named `METHOD /path`, with its path. */
+function operationsOf(document: OpenApiDocument): [string, OpenApiOperation, string][] {
+  return Object.entries(document.paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, op]): [string, OpenApiOperation, string] => [
+      `${method.toUpperCase()} ${path}`,
+      op,
+      path,
+    ]),
+  );
+}
 
 describe('operations: health and API docs', () => {
   let app: TestApp;
+  let document: OpenApiDocument;
 
   before(async () => {
     app = await TestApp.start();
+    const response = await app.get<OpenApiDocument>('/docs-json');
+    assert.equal(response.status, 200, response.text);
+    document = response.body;
   });
   after(async () => {
     await app.close();
@@ -55,31 +119,165 @@ describe('operations: health and API docs', () => {
     assert.match(response.text, /swagger/i);
   });
 
-  it('GET /docs-json is an OpenAPI 3 document with the four registration paths, verify-otp deprecated', async () => {
-    const response = await app.get<OpenApiDocument>('/docs-json');
+  it('Swagger UI keeps the authorization across reloads (persistAuthorization)', async () => {
+    const init = await app.get('/docs/swagger-ui-init.js');
 
-    assert.equal(response.status, 200);
-    assert.match(response.body.openapi, /^3\./);
-    for (const path of Object.keys(DOCUMENTED_CODES)) {
-      assert.ok(response.body.paths[path]?.post, `${path} is not documented`);
-    }
-    assert.equal(response.body.paths['/api/users/verify-otp'].post!.deprecated, true);
-    assert.notEqual(response.body.paths['/api/users/confirm-otp'].post!.deprecated, true);
+    assert.equal(init.status, 200);
+    assert.match(init.text, /"persistAuthorization":\s*true/);
   });
 
-  for (const [path, codes] of Object.entries(DOCUMENTED_CODES)) {
-    it(`documents POST ${path} with its request schema and every response code with an example`, async () => {
-      const operation = (await app.get<OpenApiDocument>('/docs-json')).body.paths[path].post!;
+  it('the CSP lets Swagger UI run from our own files only and never upgrades http to https', async () => {
+    const csp = (await app.get('/docs')).headers.get('content-security-policy') ?? '';
+    const directives = new Map(
+      csp.split(';').map((directive) => {
+        const [name = '', ...values] = directive.trim().split(/\s+/);
+        return [name, values] as const;
+      }),
+    );
 
-      assert.ok(operation.requestBody?.content['application/json']?.schema, 'no request schema');
-      for (const code of codes) {
-        const documented = operation.responses[code];
-        assert.ok(documented, `response ${code} is not documented`);
-        const json = documented.content?.['application/json'];
-        assert.ok(json?.example ?? json?.examples, `response ${code} has no example`);
+    assert.deepEqual(directives.get('script-src'), [`'self'`], csp);
+    assert.ok(directives.has('default-src'), csp);
+    // It would send every asset of /docs over https on a plain-http address: a blank page.
+    assert.ok(!directives.has('upgrade-insecure-requests'), csp);
+  });
+
+  it('GET /docs-json is an OpenAPI 3 document with every endpoint, verify-otp deprecated', () => {
+    assert.match(document.openapi, /^3\./);
+    for (const { method, path } of ENDPOINTS) {
+      assert.ok(document.paths[path]?.[method], `${method.toUpperCase()} ${path} is missing`);
+    }
+    assert.equal(document.paths['/api/users/verify-otp'].post.deprecated, true);
+    const deprecated = operationsOf(document).filter(([, op]) => op.deprecated);
+    assert.deepEqual(
+      deprecated.map(([name]) => name),
+      ['POST /api/users/verify-otp'],
+    );
+  });
+
+  it('the introduction explains the flow and points to the development outbox', () => {
+    const intro = document.info.description;
+    for (const step of ['register', 'confirm-otp', 'login', 'Authorize', '/api/users/me']) {
+      assert.ok(intro.includes(step), `the introduction does not mention ${step}`);
+    }
+    assert.ok(intro.includes('](/dev/outbox)'), 'no link to /dev/outbox');
+  });
+
+  it('tags every operation with one of the five areas, in that order', () => {
+    assert.deepEqual(
+      document.tags.map((tag) => tag.name),
+      TAGS,
+    );
+    for (const [name, op] of operationsOf(document)) {
+      assert.equal(op.tags?.length, 1, `${name}: tags ${String(op.tags)}`);
+      const tag = op.tags?.[0] ?? '';
+      assert.ok(TAGS.includes(tag), `${name}: tag ${tag}`);
+    }
+  });
+
+  it('gives every operation a summary, a description and an operationId without "_"', () => {
+    for (const [name, op] of operationsOf(document)) {
+      assert.ok(op.summary?.trim(), `${name} has no summary`);
+      assert.ok(op.description?.trim(), `${name} has no description`);
+      // Swagger UI puts it in deep links and warns on reload when it has an underscore.
+      assert.match(op.operationId ?? '', /^[A-Za-z]+$/, `${name}: operationId ${op.operationId}`);
+    }
+  });
+
+  for (const { method, path, codes } of ENDPOINTS) {
+    const name = `${method.toUpperCase()} ${path}`;
+    it(`documents ${name} with every response code of the SPEC`, () => {
+      const op = document.paths[path][method];
+      const expected = WITH_BODY.some((e) => e.method === method && e.path === path)
+        ? [...codes, '413', '415']
+        : codes;
+      for (const code of expected) {
+        assert.ok(op.responses[code], `${name}: response ${code} is not documented`);
       }
     });
   }
+
+  it('gives every response with a body an example whose statusCode is its code', () => {
+    for (const [name, op, path] of operationsOf(document)) {
+      for (const [code, response] of Object.entries(op.responses)) {
+        if (code === '204') continue;
+        const examples = examplesOf(response.content?.['application/json']);
+        assert.ok(examples.length > 0, `${name} ${code} has no example`);
+        // /health answers in @nestjs/terminus's shape, not Nest's error shape.
+        if (Number(code) < 400 || path === '/health') continue;
+        for (const [exampleName, body] of examples) {
+          assert.equal(
+            (body as { statusCode?: number }).statusCode,
+            Number(code),
+            `${name} ${code} example "${exampleName}"`,
+          );
+        }
+      }
+    }
+  });
+
+  it('documents Retry-After on every 429', () => {
+    for (const [name, op] of operationsOf(document)) {
+      if (!op.responses['429']) continue;
+      assert.ok(op.responses['429'].headers?.['Retry-After'], `${name}: 429 without Retry-After`);
+    }
+  });
+
+  it('gives every endpoint with a JSON body its request schema', () => {
+    for (const { method, path } of WITH_BODY) {
+      const body = document.paths[path][method].requestBody;
+      assert.ok(body?.content['application/json']?.schema, `${method} ${path}: no request schema`);
+    }
+  });
+
+  it('asks for the Bearer token on the protected endpoints only', () => {
+    const scheme = document.components.securitySchemes?.bearer;
+    assert.equal(scheme?.type, 'http');
+    assert.equal(scheme?.scheme, 'bearer');
+    for (const { method, path, bearer } of ENDPOINTS) {
+      const security = document.paths[path][method].security;
+      if (bearer) assert.deepEqual(security, [{ bearer: [] }], `${method} ${path}`);
+      else assert.equal(security, undefined, `${method} ${path} asks for a token`);
+    }
+  });
+
+  it('documents the development outbox, which is on here', () => {
+    const op = document.paths['/dev/outbox.json']?.get;
+    assert.ok(op, 'GET /dev/outbox.json is not documented');
+    assert.deepEqual(op.tags, ['Operations']);
+  });
+
+  it('the register example body works as it is in "Try it out"', async () => {
+    const schema = document.components.schemas.RegisterDto;
+    const example = Object.fromEntries(
+      Object.entries(schema.properties ?? {}).map(([field, property]) => [field, property.example]),
+    );
+    assert.deepEqual(Object.keys(example).sort(), ['email', 'full_name', 'password']);
+
+    const response = await app.post('/api/users/register/', example);
+
+    assert.equal(response.status, 200, response.text);
+  });
+});
+
+describe('API docs with MAIL_URL set outside production', () => {
+  let smtp: SmtpSink;
+  let app: TestApp;
+
+  before(async () => {
+    smtp = await new SmtpSink().start();
+    app = await TestApp.start({ MAIL_URL: smtp.url });
+  });
+  after(async () => {
+    await app.close();
+    await smtp.stop();
+  });
+
+  it('neither document the outbox nor point to it', async () => {
+    const document = (await app.get<OpenApiDocument>('/docs-json')).body;
+
+    assert.equal(document.paths['/dev/outbox.json'], undefined);
+    assert.ok(!document.info.description.includes('/dev/outbox'), document.info.description);
+  });
 });
 
 describe('operations in production (DOCS_ENABLED defaults to false)', () => {
@@ -104,5 +302,6 @@ describe('operations in production (DOCS_ENABLED defaults to false)', () => {
   it('has no development outbox', async () => {
     assertError(await app.get('/dev/outbox.json'), 404);
     assertError(await app.get('/dev/outbox'), 404);
+    assertError(await app.get('/dev/outbox.js'), 404);
   });
 });

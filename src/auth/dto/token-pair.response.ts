@@ -1,16 +1,24 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { TokenPair } from '../tokens/token-claims.js';
 
+/** An example pair for the docs (not a valid token). */
+export const TOKEN_PAIR_EXAMPLE = {
+  access: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn0.sig',
+  refresh: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCJ9.sig',
+  token_type: 'Bearer',
+  expires_in: 900,
+} as const;
+
 export class TokenPairResponse {
   @ApiProperty({
     description: 'Access token (JWT, Bearer).',
-    example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn0.sig',
+    example: TOKEN_PAIR_EXAMPLE.access,
   })
   access: string;
 
   @ApiProperty({
     description: 'Refresh token (JWT); rotates on every refresh.',
-    example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCJ9.sig',
+    example: TOKEN_PAIR_EXAMPLE.refresh,
   })
   refresh: string;
 
@@ -39,6 +47,7 @@ export class ResetTokenExposedResponse {
   @ApiProperty({
     required: false,
     description: 'Only with AUTH_EXPOSE_RESET_TOKEN=true outside production.',
+    example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVzZXQifQ.sig',
   })
   reset_token?: string;
 }

@@ -2,7 +2,13 @@ import { Body, Controller, Header, HttpCode, HttpStatus, Post, UseGuards } from 
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { MessageResponse } from '../../common/dto/message.response.js';
-import { ApiBodyErrors, ApiError } from '../../common/http/api-error.decorator.js';
+import {
+  ApiBodyErrors,
+  ApiError,
+  ApiStoreUnavailable,
+  MALFORMED_JSON,
+  PER_IP_LIMIT,
+} from '../../common/http/api-error.decorator.js';
 import { AuthMessages as M } from '../auth.messages.js';
 import { BearerAuth } from '../decorators/bearer-auth.decorator.js';
 import { CurrentUser, type AuthenticatedUser } from '../decorators/current-user.decorator.js';
@@ -10,22 +16,16 @@ import { Public } from '../decorators/public.decorator.js';
 import { LoginDto } from '../dto/login.dto.js';
 import { LogoutDto } from '../dto/logout.dto.js';
 import { RefreshTokenDto } from '../dto/refresh-token.dto.js';
-import { TokenPairResponse } from '../dto/token-pair.response.js';
+import { TOKEN_PAIR_EXAMPLE, TokenPairResponse } from '../dto/token-pair.response.js';
 import { LoginUseCase } from './login.usecase.js';
 import { LogoutAllUseCase } from './logout-all.usecase.js';
 import { LogoutUseCase } from './logout.usecase.js';
 import { RefreshTokenUseCase } from './refresh-token.usecase.js';
 
-const PAIR_EXAMPLE = {
-  access: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn0.sig',
-  refresh: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCJ9.sig',
-  token_type: 'Bearer',
-  expires_in: 900,
-};
-
 /** Sessions: log in, rotate, log out. */
 @ApiTags('Session')
 @ApiBodyErrors()
+@ApiStoreUnavailable()
 @Controller()
 export class SessionController {
   constructor(
@@ -43,10 +43,19 @@ export class SessionController {
   @ApiOperation({
     summary: 'Log in',
     description:
-      'Returns an access and a refresh token. Paste `access` into **Authorize** to call the protected endpoints.',
+      'Returns an access token (15 minutes by default) and a refresh token (1 day). Copy `access`, click ' +
+      '**Authorize** at the top of the page and paste it: "Try it out" then sends it on the protected endpoints. ' +
+      'Unknown address, wrong password and deactivated account get the same 401.',
   })
-  @ApiOkResponse({ type: TokenPairResponse, example: PAIR_EXAMPLE, description: 'Signed in.' })
-  @ApiError(400, 'A field is missing or invalid.', ['email must be a valid email address'])
+  @ApiOkResponse({
+    type: TokenPairResponse,
+    example: TOKEN_PAIR_EXAMPLE,
+    description: 'Signed in.',
+  })
+  @ApiError(400, 'A field is missing or invalid.', {
+    'Invalid fields': ['email must be a valid email address', 'password must be a string'],
+    ...MALFORMED_JSON,
+  })
   @ApiError(
     401,
     'Unknown e-mail, wrong password or deactivated account (the same answer for all).',
@@ -55,7 +64,7 @@ export class SessionController {
   @ApiError(
     429,
     'Too many failed logins for this account (15 minutes), or too many requests from this IP.',
-    M.tooManyLoginFailures,
+    { 'Failed logins': M.tooManyLoginFailures, ...PER_IP_LIMIT },
   )
   login(@Body() body: LoginDto): Promise<TokenPairResponse> {
     return this.loginUseCase.execute(body);
@@ -71,13 +80,18 @@ export class SessionController {
     description:
       'Returns a new pair; the presented refresh token stops working. Presenting a rotated token again revokes the whole session (reuse detection).',
   })
-  @ApiOkResponse({ type: TokenPairResponse, example: PAIR_EXAMPLE, description: 'New pair.' })
-  @ApiError(400, 'The refresh field is missing, not a string, or too long.', M.refreshTokenRequired)
+  @ApiOkResponse({ type: TokenPairResponse, example: TOKEN_PAIR_EXAMPLE, description: 'New pair.' })
+  @ApiError(400, 'The refresh field is missing, not a string, or too long.', {
+    Missing: M.refreshTokenRequired,
+    'Not a string': ['refresh must be a string'],
+    ...MALFORMED_JSON,
+  })
   @ApiError(
     401,
     'Expired, tampered, revoked, reused or not a refresh token.',
     M.invalidRefreshToken,
   )
+  @ApiError(429, 'Too many requests from this IP.', PER_IP_LIMIT)
   refresh(@Body() body: RefreshTokenDto): Promise<TokenPairResponse> {
     return this.refreshUseCase.execute(body);
   }
@@ -88,7 +102,8 @@ export class SessionController {
   @ApiOperation({
     summary: 'Log out',
     description:
-      'Revokes the refresh token (and its session) and the access token used for the call, at once.',
+      'Send the refresh token of the session in the body and its access token as Bearer. Revokes the ' +
+      'refresh token and the access token used for the call, at once.',
   })
   @ApiOkResponse({
     type: MessageResponse,
@@ -97,8 +112,12 @@ export class SessionController {
   })
   @ApiError(
     400,
-    "Missing, invalid, revoked, or another user's refresh token (nothing is revoked).",
-    M.invalidLogoutToken,
+    "Missing, invalid, revoked, or another user's refresh token (then nothing is revoked).",
+    {
+      Missing: M.refreshTokenRequired,
+      'Invalid token': M.invalidLogoutToken,
+      ...MALFORMED_JSON,
+    },
   )
   logout(
     @CurrentUser() caller: AuthenticatedUser,
@@ -112,7 +131,9 @@ export class SessionController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Log out everywhere',
-    description: 'Revokes every refresh and access token of the user, on every device.',
+    description:
+      'No body. Revokes every refresh and access token of the user, on every device, the one used for ' +
+      'this call included.',
   })
   @ApiOkResponse({
     type: MessageResponse,

@@ -13,4 +13,5 @@ It expires in {{minutes}} minutes. If you did not try to register, ignore this e
 <p>Your verification code is:</p>
 <p style="font-size: 28px; font-weight: bold; letter-spacing: 4px; font-family: monospace;">{{code}}</p>
 <p>It expires in {{minutes}} minutes. If you did not try to register, ignore this e-mail.</p>`,
+  copy: { label: 'Verification code', field: 'code' },
 });

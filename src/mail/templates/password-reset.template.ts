@@ -23,4 +23,5 @@ It expires in {{minutes}} minutes and works once. If you did not ask for this, i
 <p>Or use this reset token:</p>
 <p style="font-family: monospace; word-break: break-all;">{{token}}</p>
 <p>It expires in {{minutes}} minutes and works once. If you did not ask for this, ignore this e-mail.</p>`,
+  copy: { label: 'Reset token', field: 'token' },
 });

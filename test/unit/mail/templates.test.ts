@@ -36,6 +36,10 @@ describe('mail templates', () => {
       assert.ok(digitRunsOfHtml(mail.html).includes('042917'), mail.html);
     });
 
+    it('names the code as the value to copy, for the development outbox', () => {
+      assert.deepEqual(mail.copy, { label: 'Verification code', value: '042917' });
+    });
+
     it('tells the lifetime and greets by name', () => {
       assert.match(mail.text, /10 minutes/);
       assert.match(mail.text, /Ada Lovelace/);
@@ -89,6 +93,10 @@ describe('mail templates', () => {
     it('has a subject without the token', () => {
       assert.ok(!mail.subject.includes(token));
     });
+
+    it('names the token as the value to copy, for the development outbox', () => {
+      assert.deepEqual(mail.copy, { label: 'Reset token', value: token });
+    });
   });
 
   describe('every template', () => {
@@ -118,6 +126,14 @@ describe('mail templates', () => {
         assert.doesNotMatch(mail.subject, /[\r\n]/);
       });
     }
+
+    it('has nothing to copy in the mails that carry no code or token', () => {
+      assert.equal(passwordChangedMail({ fullName: 'Ada' }).copy, undefined);
+      assert.equal(
+        registrationAttemptMail({ fullName: 'Ada', appUrl: 'https://a.example' }).copy,
+        undefined,
+      );
+    });
 
     it('fails loudly when a value is missing, instead of sending a hole', () => {
       assert.throws(() =>
