@@ -49,8 +49,8 @@ export async function fuzz<T>(
       { cause: error },
     );
   }
-  t.diagnostic(
-    `${name}: ${numRuns} runs (the first ${examples.length} the kept cases), seed ${FUZZ_SEED}`,
-  );
+  // fast-check runs the examples first, within numRuns.
+  const kept = examples.length > 0 ? ` (the first ${examples.length} the kept cases)` : '';
+  t.diagnostic(`${name}: ${numRuns} runs${kept}, seed ${FUZZ_SEED}`);
   return numRuns;
 }

@@ -8,7 +8,7 @@ import { createHmac, randomBytes } from 'node:crypto';
  */
 
 /** Put in front of generated password values, so the logs can be searched for any of them. */
-export const PASSWORD_MARKER = `fuzzpw${randomBytes(4).toString('hex')}`;
+export const PASSWORD_MARKER = `pw${randomBytes(5).toString('hex')}`;
 
 /** A body as sent: its JSON text (or any text) and its Content-Type (undefined: none at all). */
 export interface FuzzBody {

@@ -84,15 +84,16 @@ export class FuzzWorld {
   account!: LiveAccount;
   /** A reset token of the account, mailed before fuzzing. */
   resetToken!: string;
-  private output!: OutputCapture;
-
   private constructor(
     readonly app: TestApp,
     readonly smtp: SmtpSink,
+    private readonly output: OutputCapture,
   ) {}
 
   /** Starts an SMTP sink and the service (failures never lock the account out), makes the account. */
   static async start(env: Record<string, string> = {}): Promise<FuzzWorld> {
+    // From before the start: what the service logs while starting counts too.
+    const output = startOutputCapture();
     const smtp = await new SmtpSink().start();
     const app = await TestApp.start(
       sessionEnv(smtp, {
@@ -103,8 +104,7 @@ export class FuzzWorld {
         ...env,
       }),
     );
-    const world = new FuzzWorld(app, smtp);
-    world.output = startOutputCapture();
+    const world = new FuzzWorld(app, smtp, output);
     world.account = await world.newAccount();
     world.resetToken = await requestResetToken(app, smtp, world.account.email);
     world.tokens.add(world.resetToken);
@@ -119,8 +119,12 @@ export class FuzzWorld {
     return { ...account, tokens: await this.login(account.email, account.password) };
   }
 
+  /** Successful logins the world made itself (each must leave a `login_succeeded` line). */
+  loginsMade = 0;
+
   async login(email: string, password: string): Promise<TokenPairBody> {
     const tokens = await login(this.app, email, password);
+    this.loginsMade += 1;
     this.tokens.add(tokens.access).add(tokens.refresh);
     return tokens;
   }
@@ -180,8 +184,8 @@ export class FuzzWorld {
     return this.smtp.mails.flatMap((mail) => /reset token: (\S+)/.exec(mail.text)?.[1] ?? []);
   }
 
-  /** Everything no response may show: passwords, known tokens, codes, hashes. */
-  private leaks(): string[] {
+  /** Everything no response or log may show: passwords, known tokens, codes, hashes. */
+  leaks(): string[] {
     return [
       PASSWORD_MARKER,
       '$argon2',
@@ -325,8 +329,13 @@ export class FuzzWorld {
     assert.doesNotMatch(logs, JWT_PATTERN, 'a JWT in the logs');
   }
 
+  /** Everything written to the console, stdout and stderr since the world started. */
+  outputText(): string {
+    return this.output.text();
+  }
+
   async close(): Promise<void> {
-    this.output?.stop();
+    this.output.stop();
     await this.app.close();
     await this.smtp.stop();
   }
