@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MailboxlayerStub, type MailboxlayerMode } from '../support/mailboxlayer-stub.js';
+import { MailboxlayerStub } from '../support/mailboxlayer-stub.js';
 import { wrongCode } from '../support/registration.js';
 import {
   freshEmail,
