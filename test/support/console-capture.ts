@@ -25,3 +25,51 @@ export async function captureConsole<T>(
     for (const [method, descriptor] of saved) Object.defineProperty(console, method, descriptor);
   }
 }
+
+/** What {@link startOutputCapture} recorded so far, and how to stop recording. */
+export interface OutputCapture {
+  /** Everything: console calls and raw writes to stdout and stderr (the test runner's too). */
+  text(): string;
+  /** Only what went through `console`. */
+  consoleText(): string;
+  stop(): void;
+}
+
+/**
+ * Records, until stopped, everything written through `console` and straight to
+ * `process.stdout`/`process.stderr` (where some libraries write past any logger), for a check
+ * that spans several tests. The output still reaches the terminal.
+ */
+export function startOutputCapture(): OutputCapture {
+  const chunks: string[] = [];
+  const consoleLines: string[] = [];
+  const restore: (() => void)[] = [];
+  for (const method of METHODS) {
+    const descriptor = Object.getOwnPropertyDescriptor(console, method)!;
+    const original = descriptor.value as (...parts: unknown[]) => void;
+    console[method] = (...parts: unknown[]) => {
+      consoleLines.push(
+        parts.map((part) => (typeof part === 'string' ? part : String(part))).join(' '),
+      );
+      original.apply(console, parts);
+    };
+    restore.push(() => Object.defineProperty(console, method, descriptor));
+  }
+  for (const stream of [process.stdout, process.stderr]) {
+    const own = Object.getOwnPropertyDescriptor(stream, 'write');
+    const original = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+    stream.write = (chunk: unknown, ...rest: unknown[]) => {
+      chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString());
+      return original(chunk, ...rest);
+    };
+    restore.push(() => {
+      if (own) Object.defineProperty(stream, 'write', own);
+      else delete (stream as { write?: unknown }).write;
+    });
+  }
+  return {
+    text: () => [...consoleLines, ...chunks].join('\n'),
+    consoleText: () => consoleLines.join('\n'),
+    stop: () => restore.forEach((undo) => undo()),
+  };
+}

@@ -1,4 +1,5 @@
 import { Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import { TooManyRequestsException } from '../../common/errors/too-many-requests.exception.js';
 import { OtpAuthEvents } from '../../events/otp-auth-events.service.js';
 import { PasswordHasher } from '../../password/password-hasher.service.js';
 import { UsersService } from '../../users/users.service.js';
@@ -26,19 +27,16 @@ export class LoginUseCase {
   ) {}
 
   async execute({ email, password }: LoginDto): Promise<TokenPairResponse> {
-    await this.attempts.acquire(email);
+    await this.acquireAttempt(email);
     const user = await this.users.findByEmail(email);
     const passwordMatches = user
       ? await this.hasher.verify(user.passwordHash, password)
       : (await this.hasher.verifyDummy(password), false);
 
     if (!user || !passwordMatches || !user.isActive) {
-      this.logger.log(
-        JSON.stringify({
-          event: 'login_failed',
-          email,
-          reason: !user ? 'unknown_email' : !passwordMatches ? 'wrong_password' : 'inactive',
-        }),
+      this.logFailure(
+        email,
+        !user ? 'unknown_email' : !passwordMatches ? 'wrong_password' : 'inactive',
       );
       throw new UnauthorizedException(AuthMessages.invalidCredentials);
     }
@@ -46,5 +44,23 @@ export class LoginUseCase {
     this.logger.log(JSON.stringify({ event: 'login_succeeded', user_id: user.id }));
     this.events.loggedIn({ userId: user.id, email: user.email });
     return toTokenPairResponse(this.tokens.issueSession(user));
+  }
+
+  /**
+   * Takes an attempt slot. A login refused because the account is locked out is a failed login
+   * too, and the one a brute-force attack produces most: it is logged like the others (OWASP
+   * Logging Cheat Sheet, "authentication failures"), or a lockout would leave no trace.
+   */
+  private async acquireAttempt(email: string): Promise<void> {
+    try {
+      await this.attempts.acquire(email);
+    } catch (error) {
+      if (error instanceof TooManyRequestsException) this.logFailure(email, 'too_many_failures');
+      throw error;
+    }
+  }
+
+  private logFailure(email: string, reason: string): void {
+    this.logger.log(JSON.stringify({ event: 'login_failed', email, reason }));
   }
 }

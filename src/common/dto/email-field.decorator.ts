@@ -1,7 +1,12 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsEmail, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
 import { NormalizeEmail } from './field-transforms.js';
+
+const INVALID_EMAIL = 'email must be a valid email address';
+
+/** No lone UTF-16 surrogate (a half of a pair): valid text never has one, no address either. */
+const WELL_FORMED = /^[^\uD800-\uDFFF]*$/u;
 
 /** An e-mail field: a string, trimmed and lower-cased, at most 254 characters, valid syntax. */
 export const EmailField = (): PropertyDecorator =>
@@ -11,5 +16,8 @@ export const EmailField = (): PropertyDecorator =>
     IsString(),
     IsNotEmpty(),
     MaxLength(254),
-    IsEmail({ require_tld: true }, { message: 'email must be a valid email address' }),
+    // Before IsEmail, which throws on a lone surrogate (its byte-length check calls encodeURI:
+    // "URI malformed") — a 500 instead of a 400. Found by fuzzing (test/adversarial).
+    Matches(WELL_FORMED, { message: INVALID_EMAIL }),
+    IsEmail({ require_tld: true }, { message: INVALID_EMAIL }),
   );

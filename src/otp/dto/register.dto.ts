@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { EmailField } from '../../common/dto/email-field.decorator.js';
 import { Trim } from '../../common/dto/field-transforms.js';
+import { StorableText } from '../../common/dto/storable-text.decorator.js';
 
 export class RegisterDto {
   @EmailField()
@@ -18,6 +19,7 @@ export class RegisterDto {
 
   @ApiProperty({ example: 'Ada Lovelace', minLength: 1, maxLength: 150 })
   @Trim()
+  @StorableText()
   @MaxLength(150)
   @IsNotEmpty()
   @IsString()

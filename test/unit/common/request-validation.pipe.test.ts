@@ -6,6 +6,7 @@ import { RequestValidationPipe } from '../../../src/common/http/request-validati
 import { ConfirmOtpDto } from '../../../src/otp/dto/confirm-otp.dto.js';
 import { RegisterDto } from '../../../src/otp/dto/register.dto.js';
 import { ResendOtpDto } from '../../../src/otp/dto/resend-otp.dto.js';
+import { UpdateProfileDto } from '../../../src/profile/dto/update-profile.dto.js';
 
 const pipe = new RequestValidationPipe();
 const body = (metatype: ArgumentMetadata['metatype']): ArgumentMetadata => ({
@@ -184,5 +185,49 @@ describe('RequestValidationPipe', () => {
       );
       assert.deepEqual({ ...(dto as object) }, { email: 'ada@example.com' });
     });
+
+    // Found by fuzzing: validator's isEmail threw "URI malformed" on these, a 500.
+    for (const email of ['\ud800', 'ada\udfff@example.com', 'ada@example.com\ud83d']) {
+      it(`refuses an e-mail with a lone surrogate (${JSON.stringify(email)}) as invalid`, async () => {
+        assert.deepEqual(await fieldMessages(pipe.transform({ email }, body(ResendOtpDto))), [
+          'email must be a valid email address',
+        ]);
+      });
+    }
+
+    it('still takes well-formed non-ASCII addresses (the register checks judge them later)', async () => {
+      const dto = await pipe.transform({ email: 'Ünïcode@exämple.com' }, body(ResendOtpDto));
+      assert.deepEqual({ ...(dto as object) }, { email: 'ünïcode@exämple.com' });
+    });
+  });
+
+  // Found by fuzzing: PostgreSQL cannot store U+0000 in text (the insert failed, a 500), and both
+  // databases stored a lone surrogate as U+FFFD (the name read back was not the one sent).
+  describe('full_name with a NUL character or a lone surrogate', () => {
+    for (const [what, call] of [
+      ['register', (name: string) => register({ ...valid, full_name: name })],
+      ['PATCH me', (name: string) => pipe.transform({ full_name: name }, body(UpdateProfileDto))],
+    ] as [string, (name: string) => Promise<unknown>][]) {
+      it(`${what}: refused, naming the field`, async () => {
+        for (const name of ['Ada\u0000', '\u0000', 'A\u0000da Lovelace']) {
+          assert.deepEqual(await fieldMessages(call(name)), [
+            'full_name must not contain null characters',
+          ]);
+        }
+      });
+
+      it(`${what}: a lone surrogate is refused, naming the field`, async () => {
+        for (const name of ['Ada\ud800', '\udfff', 'Ada \ud83d Lovelace']) {
+          assert.deepEqual(await fieldMessages(call(name)), [
+            'full_name must be well-formed Unicode text',
+          ]);
+        }
+      });
+
+      it(`${what}: other control and non-ASCII characters still pass`, async () => {
+        const dto = (await call('  Åda\tLøvelace 🧪 ')) as { full_name: string };
+        assert.equal(dto.full_name, 'Åda\tLøvelace 🧪');
+      });
+    }
   });
 });

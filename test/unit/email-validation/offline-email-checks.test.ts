@@ -40,6 +40,10 @@ describe('passesOfflineChecks', () => {
     ['two @', 'ada@home@example.com'],
     ['a disposable domain', 'ada@mailinator.com'],
     ['a subdomain of a disposable domain', 'ada@eu.mailinator.com'],
+    ['a quoted local part', '"ada"@example.com'],
+    ['a quoted local part with a space', '"ada lovelace"@example.com'],
+    ['a quoted local part with a line break', '"ada\r\nBcc: eve@example.net"@example.com'],
+    ['a quoted local part with an address in it', '"eve@example.net,"@example.com'],
     ['another disposable domain', 'ada@yopmail.com'],
   ];
   for (const [what, email] of refused) {
