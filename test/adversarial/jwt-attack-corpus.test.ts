@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { DataSource } from 'typeorm';
 import { assertErrorShape } from '../support/http-assertions.js';
 import { SmtpSink } from '../support/smtp-sink.js';
 import { TEST_JWT_SECRET, TestApp, type TestResponse } from '../support/test-app.js';
@@ -255,7 +254,7 @@ describe('JWT attack corpus against every endpoint that takes a token', () => {
     const deactivate = await app.request('DELETE', Paths.me, { token: deactivated.tokens.access });
     assert.equal(deactivate.status, 204, deactivate.text);
     // Removed out of band (an operator, an erasure job): no request saw its tokens before.
-    await app.provider(DataSource).query('DELETE FROM users WHERE id = ?', [deleted.user.id]);
+    await app.dataSource().query('DELETE FROM users WHERE id = ?', [deleted.user.id]);
 
     for (const [what, account] of [
       ['a deactivated user', tokens],

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { createApp } from '../../src/bootstrap/create-app.js';
 import type { AppConfig, Environment } from '../../src/config/environment.js';
 import { loadAppConfig } from '../../src/config/load-app-config.js';
+import type { DataSource } from 'typeorm';
+import { OTP_AUTH_DATA_SOURCE } from '../../src/database/otp-auth-repositories.js';
 import { CapturedLogger } from './captured-logger.js';
 
 /** A secret for tests only; production refuses nothing shorter than 32 bytes either. */
@@ -123,6 +125,11 @@ export class TestApp {
    */
   provider<T>(token: abstract new (...args: never[]) => T): T {
     return this.app.get(token, { strict: false });
+  }
+
+  /** The TypeORM connection the module uses (its own, named `otp-auth`, in the service). */
+  dataSource(): DataSource {
+    return this.app.get<DataSource>(OTP_AUTH_DATA_SOURCE, { strict: false });
   }
 
   /** Stops the app and removes its data, unless `keepData` leaves it for a restart. */

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
-import { DataSource } from 'typeorm';
 import { User } from '../../../src/users/user.entity.js';
 import { startOutputCapture, type OutputCapture } from '../../support/console-capture.js';
 import { assertErrorShape, wholeResponse } from '../../support/http-assertions.js';
@@ -302,7 +301,7 @@ export class FuzzWorld {
       );
     }
 
-    const users = await this.app.provider(DataSource).getRepository(User).find();
+    const users = await this.app.dataSource().getRepository(User).find();
     const emails = users.map((user) => user.email).sort();
     assert.deepEqual(emails, [...this.confirmedEmails].sort(), 'users without a confirmed code');
     for (const email of this.fuzzRegistered) {
