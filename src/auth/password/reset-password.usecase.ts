@@ -9,9 +9,9 @@ import { TokenService } from '../tokens/token.service.js';
 import { PasswordNotifications } from './password-notifications.service.js';
 
 /**
- * `POST reset-password/`: a reset token works once (its blacklisting is an atomic claim), and
- * only while the password is the one it was issued for. The new password and the revocation of
- * every session land in one UPDATE.
+ * `POST reset-password/`: a reset token works once, and only while the password is the one it
+ * was issued for. The new password, the revocation of every session and the spending of the
+ * token land in one conditional UPDATE; the token is blacklisted afterwards as well.
  */
 @Injectable()
 export class ResetPasswordUseCase {
@@ -43,16 +43,21 @@ export class ResetPasswordUseCase {
     if (violations.length > 0) throw new BadRequestException(violations);
     const passwordHash = await this.hasher.hash(newPassword);
 
-    const claimed = await this.revocation.revokeToken(
+    // One UPDATE sets the new password, revokes every session and spends the token (its
+    // `pwd_at` no longer matches), and only if the password is still the one read above: of
+    // parallel resets one wins, and a crash leaves either the old password with the token unused
+    // or the new one with the token spent, never a mix.
+    const claimed = await this.revocation.revokeAllForUser(
+      user.id,
+      { passwordHash, passwordChangedAt: new Date() },
+      { passwordHash: user.passwordHash },
+    );
+    if (claimed === null) throw new BadRequestException(AuthMessages.invalidResetToken);
+    // The blacklist records the use (single use is already decided above).
+    await this.revocation.revokeToken(
       { jti: claims.jti, type: 'reset', userId: user.id, exp: claims.exp },
       'used',
     );
-    if (!claimed) throw new BadRequestException(AuthMessages.invalidResetToken);
-
-    await this.revocation.revokeAllForUser(user.id, {
-      passwordHash,
-      passwordChangedAt: new Date(),
-    });
     this.notifications.notifyPasswordChanged(user);
     return { message: AuthMessages.passwordReset };
   }
