@@ -2,10 +2,12 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import type { AppConfig } from './config/environment.js';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter.js';
 import { RequestValidationPipe } from './common/http/request-validation.pipe.js';
 import { buildDataSourceOptions } from './database/database.options.js';
+import { runPendingMigrations } from './database/migration-runner.js';
 import { HealthModule } from './health/health.module.js';
 import { OtpAuthModule } from './otp-auth.module.js';
 
@@ -30,6 +32,11 @@ export class AppModule {
           inject: [ConfigService],
           useFactory: (configService: ConfigService<AppConfig, true>) =>
             buildDataSourceOptions(configService.get('database', { infer: true })),
+          // Migrations first, one instance at a time, then the connection the app uses.
+          dataSourceFactory: async (options) => {
+            await runPendingMigrations(options!);
+            return new DataSource(options!);
+          },
         }),
         OtpAuthModule.forRootAsync({
           inject: [ConfigService],

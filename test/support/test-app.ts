@@ -38,8 +38,19 @@ export interface TestResponse<T = ApiBody> {
  * helpers take one of these, so that they work against either.
  */
 export class ApiClient {
-  /** `http://127.0.0.1:<port>`, without a trailing slash. */
-  baseUrl = '';
+  /**
+   * @param baseUrl `http://127.0.0.1:<port>`, without a trailing slash.
+   * @param defaultHeaders sent with every request (an `X-Forwarded-For`, say).
+   */
+  constructor(
+    public baseUrl = '',
+    readonly defaultHeaders: Record<string, string> = {},
+  ) {}
+
+  /** A client of the same service that sends `headers` with every request. */
+  withHeaders(headers: Record<string, string>): ApiClient {
+    return new ApiClient(this.baseUrl, { ...this.defaultHeaders, ...headers });
+  }
 
   /**
    * Sends a request. A `body` that is an object (or any other non-string) is sent as JSON; a
@@ -57,7 +68,7 @@ export class ApiClient {
       timeoutMs?: number;
     } = {},
   ): Promise<TestResponse<T>> {
-    const headers: Record<string, string> = { ...options.headers };
+    const headers: Record<string, string> = { ...this.defaultHeaders, ...options.headers };
     let body: string | Uint8Array | undefined;
     if (options.body instanceof Uint8Array || typeof options.body === 'string') {
       body = options.body;
