@@ -19,13 +19,20 @@ export async function runPendingMigrations(
   options: DataSourceOptions,
   logger = new Logger('Database'),
 ): Promise<void> {
-  const migrator = new DataSource({
-    ...options,
-    migrationsRun: false,
-    ...(options.type === 'postgres'
-      ? { extra: { ...options.extra, max: 2, statement_timeout: 0, query_timeout: 0 } }
-      : {}),
-  } as DataSourceOptions);
+  const migrator = new DataSource(
+    options.type === 'postgres'
+      ? {
+          ...options,
+          migrationsRun: false,
+          extra: {
+            ...(options.extra as Record<string, unknown>),
+            max: 2,
+            statement_timeout: 0,
+            query_timeout: 0,
+          },
+        }
+      : { ...options, migrationsRun: false },
+  );
   await migrator.initialize();
   const lock = options.type === 'postgres' ? migrator.createQueryRunner() : undefined;
   try {

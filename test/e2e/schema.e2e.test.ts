@@ -85,7 +85,7 @@ function normalType(type: string): string {
 }
 function normalDefault(value: unknown): string | null {
   if (value === null || value === undefined) return null;
-  const text = String(value as string);
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
   if (text === 'now()' || text === "datetime('now')") return 'now';
   return text.replace(/^'(.*)'$/, '$1');
 }
@@ -133,9 +133,9 @@ describe('the schema the migrations produce (the same on SQLite and PostgreSQL)'
   it('every migration ran, and nothing else is pending', async () => {
     const dataSource = app.provider(DataSource);
     assert.equal(await dataSource.showMigrations(), false, 'a migration is pending');
-    const executed = (await dataSource.query('SELECT name FROM migrations ORDER BY id')) as {
-      name: string;
-    }[];
+    const executed = await dataSource.query<{ name: string }[]>(
+      'SELECT name FROM migrations ORDER BY id',
+    );
     assert.deepEqual(
       executed.map((row) => row.name),
       dataSource.migrations.map((migration) => migration.name),

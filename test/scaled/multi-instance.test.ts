@@ -83,7 +83,11 @@ describe('several instances behind a load balancer (PostgreSQL + Redis)', () => 
       ['A', a],
       ['B', b],
     ] as const) {
-      assert.doesNotMatch(instance.output, /Unhandled error|ERROR/, `instance ${name} logged an error`);
+      assert.doesNotMatch(
+        instance.output,
+        /Unhandled error|ERROR/,
+        `instance ${name} logged an error`,
+      );
     }
     assert.deepEqual(exits, [
       { code: 0, signal: null },
@@ -104,8 +108,7 @@ describe('several instances behind a load balancer (PostgreSQL + Redis)', () => 
       assert.equal(health.body.status, 'ok');
     }
     assert.equal(
-      [a, b].filter((instance) => /Ran 2 migration\(s\)/.test(instance.output))
-        .length,
+      [a, b].filter((instance) => /Ran 2 migration\(s\)/.test(instance.output)).length,
       1,
       `exactly one instance ran the migrations:\n${a.output}\n${b.output}`,
     );

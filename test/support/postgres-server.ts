@@ -119,7 +119,9 @@ export class PostgresServer {
 
   /** The postmaster and its children (backends, background workers). */
   private processes(): number[] {
-    const postmaster = Number(readFileSync(join(this.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const postmaster = Number(
+      readFileSync(join(this.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0],
+    );
     const children = readdirSync('/proc')
       .filter((entry) => /^\d+$/.test(entry))
       .filter((pid) => {
