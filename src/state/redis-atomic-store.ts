@@ -154,6 +154,9 @@ export class RedisAtomicStore extends AtomicStore implements OnModuleInit, OnApp
   private async run<T>(command: string, operation: () => Promise<T>): Promise<T> {
     const deadline = new AbortController();
     try {
+      // `disableOfflineQueue` does not cover MULTI blocks: they would wait for the next
+      // reconnection attempt. Nothing is sent while the connection is down.
+      if (!this.client.isReady) throw new Error('not connected');
       return await Promise.race([
         operation(),
         delay(REDIS_TIMEOUTS.operationMs, undefined, { signal: deadline.signal }).then(() => {
