@@ -41,13 +41,13 @@ export class UsersService {
   /**
    * Raises the token generation, which revokes every token issued before, and applies `changes`
    * in the same UPDATE, so that a new password never coexists with old sessions. With
-   * `expected.passwordHash`, the UPDATE only happens while that is still the stored hash (a
-   * compare-and-set). Returns the new generation, or null when no row was updated.
+   * `expected`, the UPDATE only happens while the row still has those values (a compare-and-set).
+   * Returns the new generation, or null when no row was updated.
    */
   async raiseTokenGeneration(
     id: string,
     changes: Partial<Pick<User, 'passwordHash' | 'passwordChangedAt' | 'isActive'>> = {},
-    expected: { passwordHash?: string } = {},
+    expected: { passwordHash?: string; isActive?: boolean } = {},
   ): Promise<number | null> {
     const update = this.users
       .createQueryBuilder()
@@ -56,6 +56,9 @@ export class UsersService {
       .where('id = :id', { id });
     if (expected.passwordHash !== undefined) {
       update.andWhere('password_hash = :expectedHash', { expectedHash: expected.passwordHash });
+    }
+    if (expected.isActive !== undefined) {
+      update.andWhere('is_active = :expectedActive', { expectedActive: expected.isActive });
     }
     const { affected } = await update.execute();
     if (affected === 0) return null;

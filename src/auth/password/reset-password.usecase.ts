@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { BadRequestException, Injectable, Logger } from '@nestjs/common';
 import { PasswordHasher } from '../../password/password-hasher.service.js';
 import { PasswordPolicy } from '../../password/password-policy.service.js';
 import { UsersService } from '../../users/users.service.js';
@@ -15,6 +15,8 @@ import { PasswordNotifications } from './password-notifications.service.js';
  */
 @Injectable()
 export class ResetPasswordUseCase {
+  private readonly logger = new Logger('ResetPassword');
+
   constructor(
     private readonly tokens: TokenService,
     private readonly users: UsersService,
@@ -50,14 +52,14 @@ export class ResetPasswordUseCase {
     const claimed = await this.revocation.revokeAllForUser(
       user.id,
       { passwordHash, passwordChangedAt: new Date() },
-      { passwordHash: user.passwordHash },
+      { passwordHash: user.passwordHash, isActive: true },
     );
     if (claimed === null) throw new BadRequestException(AuthMessages.invalidResetToken);
-    // The blacklist records the use (single use is already decided above).
-    await this.revocation.revokeToken(
-      { jti: claims.jti, type: 'reset', userId: user.id, exp: claims.exp },
-      'used',
-    );
+    // The blacklist records the use. Single use is already decided above, and the password is
+    // changed: a failure here is logged, not answered with a 503 for a reset that happened.
+    await this.revocation
+      .revokeToken({ jti: claims.jti, type: 'reset', userId: user.id, exp: claims.exp }, 'used')
+      .catch(() => this.logger.warn('Reset token used but not blacklisted (store unavailable)'));
     this.notifications.notifyPasswordChanged(user);
     return { message: AuthMessages.passwordReset };
   }

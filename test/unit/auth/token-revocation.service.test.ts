@@ -195,6 +195,20 @@ describe('TokenRevocationService: the cache never contradicts the database', () 
     assert.equal(await revocation.isSessionValid(claims), true);
   });
 
+  it('the compare-and-set of a password reset also requires the account to be active', async () => {
+    const claims = await checkedToken();
+    await revocation.revokeAllForUser(claims.sub, { isActive: false });
+
+    const generation = await revocation.revokeAllForUser(
+      claims.sub,
+      { passwordHash: 'hash-2' },
+      { passwordHash: 'hash-1', isActive: true },
+    );
+
+    assert.equal(generation, null);
+    assert.equal((await users.findById(claims.sub))!.passwordHash, 'hash-1');
+  });
+
   it('two instances revoking every token of a user at once: every earlier generation is refused', async () => {
     const first = await checkedToken();
     const second = { ...first, jti: randomUUID(), gen: 1 };
