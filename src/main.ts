@@ -4,6 +4,21 @@ import { createApp } from './bootstrap/create-app.js';
 import { ConfigurationError } from './config/environment.js';
 import { loadAppConfig, loadDotEnv } from './config/load-app-config.js';
 
+const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'];
+/**
+ * Every request is bounded (database, Redis and SMTP timeouts), so a shutdown that takes longer
+ * than this is stuck: the process exits with 1 rather than outlive its orchestrator's grace
+ * period (30 s by default in Kubernetes).
+ */
+const SHUTDOWN_TIMEOUT_MS = 20_000;
+
+function exitIfShutdownStalls(): void {
+  setTimeout(() => {
+    Logger.error(`Shutdown did not finish within ${SHUTDOWN_TIMEOUT_MS} ms; exiting`, 'Bootstrap');
+    process.exit(1);
+  }, SHUTDOWN_TIMEOUT_MS).unref();
+}
+
 async function main(): Promise<void> {
   loadDotEnv();
   let config;
@@ -16,6 +31,11 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const app = await createApp(config);
+  // SIGTERM (a deployment, a scale-in) and SIGINT: stop taking requests (new ones get 503 and the
+  // connection closes, so the load balancer tries another instance), finish those in flight,
+  // close the Redis connection and the database pool, exit 0.
+  app.enableShutdownHooks(SHUTDOWN_SIGNALS, { useProcessExit: true });
+  for (const signal of SHUTDOWN_SIGNALS) process.once(signal, exitIfShutdownStalls);
   await app.listen({ port: config.http.port, host: '0.0.0.0' });
   Logger.log(`otp-auth listening on ${await app.getUrl()} (docs at /docs)`, 'Bootstrap');
 }

@@ -14,7 +14,9 @@ import {
   type OtpAuthModuleExtras,
 } from './core/otp-auth-core.module-definition.js';
 import { OtpAuthCoreModule } from './core/otp-auth-core.module.js';
+import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from './database/database.options.js';
+import { runPendingMigrations } from './database/migration-runner.js';
 import {
   otpAuthRepositoryProviders,
   otpAuthRepositoryTokens,
@@ -79,6 +81,11 @@ export class OtpAuthModule {
                     );
                   }
                   return { ...buildDataSourceOptions(options.database), name: OTP_AUTH_CONNECTION };
+                },
+                // Migrations first, one instance at a time, then the connection the app uses.
+                dataSourceFactory: async (options) => {
+                  await runPendingMigrations(options!);
+                  return new DataSource(options!);
                 },
               }),
             ]

@@ -1,10 +1,11 @@
 import helmet from '@fastify/helmet';
 import type { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from '../app.module.js';
 import type { AppConfig } from '../config/environment.js';
 import { setUpSwagger } from '../docs/swagger.js';
+import { GracefulFastifyAdapter } from './graceful-fastify.adapter.js';
 
 /** Bodies larger than this get 413 (SPEC). */
 export const BODY_LIMIT_BYTES = 16 * 1024;
@@ -16,13 +17,14 @@ export interface CreateAppOptions {
 /**
  * Builds the standalone service on Fastify with its HTTP hygiene: helmet, the 16 KiB body limit,
  * trailing slashes accepted, CORS and Swagger as
- * configured. Used by `main.ts` and by the end-to-end tests, so both run the same app.
+ * configured. Used by `main.ts` and by the end-to-end tests, so both run the same app; `main.ts`
+ * adds the process's signal handling.
  */
 export async function createApp(
   config: AppConfig,
   options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({
+  const adapter = new GracefulFastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: config.http.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
@@ -58,7 +60,6 @@ export async function createApp(
   if (config.http.corsOrigins.length > 0) {
     app.enableCors({ origin: config.http.corsOrigins, credentials: false });
   }
-  app.enableShutdownHooks();
   if (config.http.docsEnabled) {
     setUpSwagger(app, { outboxEnabled: config.otpAuth.mail.outboxEnabled });
   }

@@ -1,5 +1,9 @@
 import { parseDurationSeconds } from './duration.js';
-import type { DatabaseOptions, OtpAuthOptions } from './otp-auth-options.js';
+import {
+  DEFAULT_REDIS_KEY_PREFIX,
+  type DatabaseOptions,
+  type OtpAuthOptions,
+} from './otp-auth-options.js';
 
 export type { DatabaseOptions } from './otp-auth-options.js';
 
@@ -32,6 +36,8 @@ export class ConfigurationError extends Error {
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/otp-auth.sqlite';
 const MIN_SECRET_BYTES = 32;
+/** Letters, digits and `:_.-`: no spaces, and no glob characters that would upset a `SCAN MATCH`. */
+const REDIS_KEY_PREFIX_PATTERN = /^[A-Za-z0-9:_.-]{1,64}$/;
 const OWASP_ARGON2 = { memoryCostKiB: 19456, timeCost: 2, parallelism: 1 };
 
 /**
@@ -82,6 +88,16 @@ class EnvironmentReader {
       return parseDurationSeconds(fallback) ?? minSeconds;
     }
     return seconds;
+  }
+
+  matching(name: string, fallback: string, pattern: RegExp, rule: string): string {
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    if (!pattern.test(raw)) {
+      this.problems.push(`${name} must be ${rule} (got "${raw}")`);
+      return fallback;
+    }
+    return raw;
   }
 
   url(name: string, fallback: string | undefined, protocols: string[]): string | undefined {
@@ -206,6 +222,12 @@ export function parseEnvironment(env: Environment, hooks: ParseEnvironmentHooks)
       argon2,
     },
     redisUrl: reader.url('REDIS_URL', undefined, ['redis:', 'rediss:']),
+    redisKeyPrefix: reader.matching(
+      'REDIS_KEY_PREFIX',
+      DEFAULT_REDIS_KEY_PREFIX,
+      REDIS_KEY_PREFIX_PATTERN,
+      'at most 64 letters, digits and the characters : _ . -',
+    ),
     rateLimitPerIp: reader.integer('RATE_LIMIT_PER_IP', 100, 1, 1_000_000),
   };
 

@@ -62,6 +62,9 @@ export interface PasswordOptions {
 export type DatabaseOptions =
   { type: 'sqlite'; path: string; url: string } | { type: 'postgres'; url: string };
 
+/** Prefix of every Redis key otp-auth writes, unless `redisKeyPrefix` says otherwise. */
+export const DEFAULT_REDIS_KEY_PREFIX = 'otp-auth:';
+
 /** Everything the otp-auth module needs, already parsed and validated. */
 export interface OtpAuthOptions {
   /** `NODE_ENV=production`: strict checks, no development aids. */
@@ -80,6 +83,11 @@ export interface OtpAuthOptions {
   password: PasswordOptions;
   /** `redis://…` for shared state across instances; unset keeps it in process. */
   redisUrl?: string;
+  /**
+   * Prefix of every Redis key otp-auth writes (state, cache, rate limits), so that several
+   * deployments or a host app can share one Redis. Default `otp-auth:`.
+   */
+  redisKeyPrefix?: string;
   /** Requests per minute per client IP on the public POST endpoints. */
   rateLimitPerIp: number;
   /** Callbacks on registration, login and password reset. */

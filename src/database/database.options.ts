@@ -8,14 +8,15 @@ import { OTP_AUTH_ENTITIES, OTP_AUTH_MIGRATIONS } from './otp-auth.schema.js';
 const DATABASE_TIMEOUT_MS = 5_000;
 
 /**
- * TypeORM options for the standalone service: migrations (never `synchronize`) run at startup;
- * SQLite in WAL mode so that readers do not wait for the writer.
+ * TypeORM options for the standalone service: migrations, never `synchronize` (the service runs
+ * them at startup with `runPendingMigrations`, the CLI with `npm run migration:run`); SQLite in
+ * WAL mode so that readers do not wait for the writer.
  */
 export function buildDataSourceOptions(database: DatabaseOptions): DataSourceOptions {
   const common = {
     entities: OTP_AUTH_ENTITIES,
     migrations: OTP_AUTH_MIGRATIONS,
-    migrationsRun: true,
+    migrationsRun: false,
     synchronize: false,
     // No 'error': TypeORM would print a failed query with its parameters, a password hash
     // among them. Failed queries surface as exceptions, logged by the exception filter.

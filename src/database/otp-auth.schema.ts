@@ -2,9 +2,13 @@ import { RevokedTokenFamily } from '../auth/revocation/revoked-token-family.enti
 import { TokenBlacklistEntry } from '../auth/revocation/token-blacklist.entity.js';
 import { User } from '../users/user.entity.js';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema.js';
+import { TimestampsWithTimeZone1764100000000 } from './migrations/1764100000000-timestamps-with-time-zone.js';
 
 /** The entities otp-auth maps; a host that brings its own connection registers these. */
 export const OTP_AUTH_ENTITIES = [User, TokenBlacklistEntry, RevokedTokenFamily];
 
 /** The migrations that create them, oldest first. */
-export const OTP_AUTH_MIGRATIONS = [InitialSchema1764000000000];
+export const OTP_AUTH_MIGRATIONS = [
+  InitialSchema1764000000000,
+  TimestampsWithTimeZone1764100000000,
+];

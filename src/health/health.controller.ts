@@ -36,8 +36,16 @@ export class HealthController {
   })
   @ApiResponse({
     status: 503,
-    description: 'The database or the cache does not answer.',
-    example: { status: 'error', info: {}, error: { database: { status: 'down' } }, details: {} },
+    description:
+      'The database or the cache does not answer: `details` names each component and its state, `info` lists those that are up.',
+    example: {
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: 'Service Unavailable',
+      status: 'error',
+      info: { database: { status: 'up' } },
+      details: { database: { status: 'up' }, cache: { status: 'down' } },
+    },
   })
   check() {
     return this.health.check([

@@ -54,7 +54,7 @@ export class ConfirmOtpUseCase {
 
     const remaining = this.maxAttempts - attempt;
     if (remaining <= 0) {
-      await this.pending.delete(email);
+      await this.pending.endExhausted(email);
       throw new TooManyRequestsException(RegistrationMessages.maxAttemptsExceeded);
     }
     throw new BadRequestException({

@@ -98,6 +98,17 @@ export class PendingRegistrationStore {
     const k = keys(email);
     await this.store.delete(k.data, k.attempts, k.sends, k.cooldown);
   }
+
+  /**
+   * Ends a registration whose attempts are used up. The wrong-guess count stays until its
+   * lifetime ends: guesses already past {@link find} when it ends (parallel requests, other
+   * instances) must still count against the limit, and would start a fresh count at 1 if it
+   * were deleted. A new registration starts it again ({@link acquireSendSlot}), with no cooldown.
+   */
+  async endExhausted(email: string): Promise<void> {
+    const k = keys(email);
+    await this.store.delete(k.data, k.sends, k.cooldown);
+  }
 }
 
 function keys(email: string) {

@@ -1,19 +1,44 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { createClient } from '@keyv/redis';
+import { setTimeout as delay } from 'node:timers/promises';
+import { StoreUnavailableError } from '../common/errors/infrastructure-error.js';
 import { AtomicStore } from './atomic-store.js';
 
-/** Bound on every Redis command, so that an outage becomes a 503 instead of a hang. */
-const COMMAND_TIMEOUT_MS = 2_000;
+/**
+ * Bounds on every exchange with Redis, so that an outage becomes a 503 within seconds and never
+ * a hang, and a Redis that comes back is used again without a restart.
+ */
+export const REDIS_TIMEOUTS = {
+  /** Opening a connection. */
+  connectMs: 2_000,
+  /** One operation of the store, from call to answer, whatever the connection is doing. */
+  operationMs: 2_000,
+  /**
+   * A connection that receives nothing for this long is dropped and reopened: a server that
+   * stopped answering (hung, or cut off without a TCP reset) is noticed. The client's PINGs keep
+   * a healthy idle connection above it.
+   */
+  socketIdleMs: 5_000,
+  pingIntervalMs: 1_000,
+  /** Reconnection backs off exponentially up to this delay, and never gives up. */
+  maxReconnectDelayMs: 2_000,
+} as const;
 
 /**
  * The Redis store shared by every instance. Each method is one Redis command, or a MULTI block
  * that Redis runs as a whole, so no read-modify-write race exists across instances.
+ *
+ * Commands are never queued while the connection is down (`disableOfflineQueue`) and each
+ * operation has its own deadline: any failure, however the client reports it, surfaces as a
+ * {@link StoreUnavailableError}, which callers turn into a 503. node-redis' own command timeout
+ * is not used for this: it only covers the wait before a command is written, not the answer.
  */
 @Injectable()
-export class RedisAtomicStore extends AtomicStore implements OnModuleDestroy {
+export class RedisAtomicStore extends AtomicStore implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RedisAtomicStore.name);
   private readonly client;
-  private readonly ready: Promise<unknown>;
+  private readonly firstConnection: Promise<unknown>;
+  private lastError = '';
 
   constructor(
     url: string,
@@ -22,81 +47,133 @@ export class RedisAtomicStore extends AtomicStore implements OnModuleDestroy {
     super();
     this.client = createClient({
       url,
-      // Commands issued while disconnected fail at once instead of queueing without bound.
       disableOfflineQueue: true,
+      pingInterval: REDIS_TIMEOUTS.pingIntervalMs,
       socket: {
-        connectTimeout: COMMAND_TIMEOUT_MS,
-        reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2_000),
+        connectTimeout: REDIS_TIMEOUTS.connectMs,
+        socketTimeout: REDIS_TIMEOUTS.socketIdleMs,
+        reconnectStrategy: (retries: number) =>
+          Math.min(100 * 2 ** retries, REDIS_TIMEOUTS.maxReconnectDelayMs),
       },
-      commandOptions: { timeout: COMMAND_TIMEOUT_MS },
     });
-    this.client.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
-    this.ready = this.client.connect().catch((error: Error) => {
-      this.logger.error(`Redis connection failed: ${error.message}`);
+    this.client.on('error', (error: Error) => {
+      // A server that is down reports the same error on every reconnection attempt: log changes.
+      if (error.message !== this.lastError) this.logger.warn(`Redis: ${error.message}`);
+      this.lastError = error.message;
     });
+    this.client.on('ready', () => {
+      if (this.lastError !== '') this.logger.log('Redis: connected again');
+      this.lastError = '';
+    });
+    // Never rejects while the reconnection strategy keeps trying; see onModuleInit.
+    this.firstConnection = this.client.connect().catch(() => undefined);
   }
 
-  async get(key: string): Promise<string | null> {
-    await this.ready;
-    return this.client.get(this.prefix + key);
+  /**
+   * Waits for the first connection, for a bounded time, so that the first requests find it
+   * ready. A Redis that is down does not stop the service from starting: requests that need it
+   * get 503 until the client has reconnected, and `/health` says why.
+   */
+  async onModuleInit(): Promise<void> {
+    await Promise.race([
+      this.firstConnection,
+      delay(REDIS_TIMEOUTS.connectMs, undefined, { ref: false }),
+    ]);
+    if (!this.client.isReady) {
+      this.logger.warn('Redis is not answering yet; requests that need it get 503 until it does');
+    }
   }
 
-  async getMany(keys: string[]): Promise<(string | null)[]> {
-    if (keys.length === 0) return [];
-    await this.ready;
-    return this.client.mGet(keys.map((key) => this.prefix + key));
+  get(key: string): Promise<string | null> {
+    return this.run('GET', () => this.client.get(this.prefix + key));
+  }
+
+  getMany(keys: string[]): Promise<(string | null)[]> {
+    if (keys.length === 0) return Promise.resolve([]);
+    return this.run('MGET', () => this.client.mGet(keys.map((key) => this.prefix + key)));
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
-    await this.ready;
-    await this.client.set(this.prefix + key, value, {
-      expiration: { type: 'PX', value: Math.max(1, Math.ceil(ttlMs)) },
-    });
+    await this.run('SET', () =>
+      this.client.set(this.prefix + key, value, {
+        expiration: { type: 'PX', value: milliseconds(ttlMs) },
+      }),
+    );
   }
 
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
-    await this.ready;
-    const reply = await this.client.set(this.prefix + key, value, {
-      condition: 'NX',
-      expiration: { type: 'PX', value: Math.max(1, Math.ceil(ttlMs)) },
-    });
+    const reply = await this.run('SET NX', () =>
+      this.client.set(this.prefix + key, value, {
+        condition: 'NX',
+        expiration: { type: 'PX', value: milliseconds(ttlMs) },
+      }),
+    );
     return reply === 'OK';
   }
 
   async increment(key: string, ttlMs: number): Promise<number> {
-    await this.ready;
     const fullKey = this.prefix + key;
-    const [count] = await this.client
-      .multi()
-      .incr(fullKey)
-      .pExpire(fullKey, Math.max(1, Math.ceil(ttlMs)), 'NX')
-      .exec();
+    const [count] = await this.run('INCR', () =>
+      this.client.multi().incr(fullKey).pExpire(fullKey, milliseconds(ttlMs), 'NX').exec(),
+    );
     return Number(count);
   }
 
   async expire(key: string, ttlMs: number): Promise<void> {
-    await this.ready;
-    await this.client.pExpire(this.prefix + key, Math.max(1, Math.ceil(ttlMs)));
+    await this.run('PEXPIRE', () => this.client.pExpire(this.prefix + key, milliseconds(ttlMs)));
   }
 
   async ttl(key: string): Promise<number> {
-    await this.ready;
-    return Math.max(0, await this.client.pTTL(this.prefix + key));
+    return Math.max(0, await this.run('PTTL', () => this.client.pTTL(this.prefix + key)));
   }
 
   async delete(...keys: string[]): Promise<void> {
     if (keys.length === 0) return;
-    await this.ready;
-    await this.client.del(keys.map((key) => this.prefix + key));
+    await this.run('DEL', () => this.client.del(keys.map((key) => this.prefix + key)));
   }
 
   async ping(): Promise<void> {
-    await this.ready;
-    await this.client.ping();
+    await this.run('PING', () => this.client.ping());
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await this.ready;
-    if (this.client.isOpen) await this.client.close();
+  /**
+   * Closes the connection once the HTTP server has finished its in-flight requests (Nest runs
+   * `onApplicationShutdown` after closing the server; `onModuleDestroy` would run before).
+   */
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.client.isOpen) return;
+    if (this.client.isReady) {
+      const closed = this.client.close().then(() => true);
+      if (await Promise.race([closed, delay(REDIS_TIMEOUTS.operationMs, false, { ref: false })])) {
+        return;
+      }
+    }
+    this.client.destroy();
   }
+
+  private async run<T>(command: string, operation: () => Promise<T>): Promise<T> {
+    const deadline = new AbortController();
+    try {
+      // `disableOfflineQueue` does not cover MULTI blocks: they would wait for the next
+      // reconnection attempt. Nothing is sent while the connection is down.
+      if (!this.client.isReady) throw new Error('not connected');
+      return await Promise.race([
+        operation(),
+        delay(REDIS_TIMEOUTS.operationMs, undefined, { signal: deadline.signal }).then(() => {
+          throw new Error(`no answer within ${REDIS_TIMEOUTS.operationMs} ms`);
+        }),
+      ]);
+    } catch (error) {
+      throw new StoreUnavailableError(`Redis ${command} failed: ${(error as Error).message}`, {
+        cause: error,
+      });
+    } finally {
+      deadline.abort();
+    }
+  }
+}
+
+/** Redis wants a whole, positive number of milliseconds. */
+function milliseconds(ttlMs: number): number {
+  return Math.max(1, Math.ceil(ttlMs));
 }

@@ -1,47 +1,34 @@
 import { CacheModule } from '@nestjs/cache-manager';
 import { Module } from '@nestjs/common';
-import KeyvRedis from '@keyv/redis';
 import { Keyv } from 'keyv';
-import type { OtpAuthOptions } from '../config/otp-auth-options.js';
-import { OTP_AUTH_OPTIONS } from '../core/otp-auth-core.module-definition.js';
 import { AtomicStore } from './atomic-store.js';
-import { MemoryAtomicStore } from './memory-atomic-store.js';
-import { RedisAtomicStore } from './redis-atomic-store.js';
-
-/** Prefix of every key otp-auth writes, so that it can share a Redis with a host app. */
-export const STATE_KEY_PREFIX = 'otp-auth:';
+import { AtomicStoreModule } from './atomic-store.module.js';
+import { KeyvAtomicStoreAdapter } from './keyv-atomic-store.adapter.js';
 
 /**
  * Shared state: the {@link AtomicStore} for counters, cooldowns and revocation lookups, and a
- * cache-manager cache for plain read-through caching. Both live in process by default and in
- * Redis when `redisUrl` is set.
+ * cache-manager cache for plain read-through caching on top of it. Both live in process by
+ * default and in Redis when `redisUrl` is set, on one connection and under one key prefix.
  */
 @Module({
   imports: [
+    AtomicStoreModule,
     CacheModule.registerAsync({
-      inject: [OTP_AUTH_OPTIONS],
-      useFactory: (options: OtpAuthOptions) => ({
-        stores: options.redisUrl
-          ? [
-              new Keyv({
-                store: new KeyvRedis(options.redisUrl),
-                namespace: `${STATE_KEY_PREFIX}cache`,
-              }),
-            ]
-          : [new Keyv()],
+      imports: [AtomicStoreModule],
+      inject: [AtomicStore],
+      useFactory: (store: AtomicStore) => ({
+        stores: [
+          new Keyv({
+            store: new KeyvAtomicStoreAdapter(store),
+            namespace: 'cache',
+            // A store that does not answer fails the request (503) like the rest of the state,
+            // instead of passing for a cache miss.
+            throwOnErrors: true,
+          }),
+        ],
       }),
     }),
   ],
-  providers: [
-    {
-      provide: AtomicStore,
-      inject: [OTP_AUTH_OPTIONS],
-      useFactory: (options: OtpAuthOptions): AtomicStore =>
-        options.redisUrl
-          ? new RedisAtomicStore(options.redisUrl, STATE_KEY_PREFIX)
-          : new MemoryAtomicStore(),
-    },
-  ],
-  exports: [AtomicStore, CacheModule],
+  exports: [AtomicStoreModule, CacheModule],
 })
 export class StateModule {}

@@ -40,21 +40,30 @@ export class UsersService {
 
   /**
    * Raises the token generation, which revokes every token issued before, and applies `changes`
-   * in the same UPDATE, so that a new password never coexists with old sessions. Returns the
-   * new generation.
+   * in the same UPDATE, so that a new password never coexists with old sessions. With
+   * `expected`, the UPDATE only happens while the row still has those values (a compare-and-set).
+   * Returns the new generation, or null when no row was updated.
    */
   async raiseTokenGeneration(
     id: string,
     changes: Partial<Pick<User, 'passwordHash' | 'passwordChangedAt' | 'isActive'>> = {},
-  ): Promise<number> {
-    await this.users
+    expected: { passwordHash?: string; isActive?: boolean } = {},
+  ): Promise<number | null> {
+    const update = this.users
       .createQueryBuilder()
       .update(User)
       .set({ ...changes, tokenGeneration: () => 'token_generation + 1' })
-      .where('id = :id', { id })
-      .execute();
+      .where('id = :id', { id });
+    if (expected.passwordHash !== undefined) {
+      update.andWhere('password_hash = :expectedHash', { expectedHash: expected.passwordHash });
+    }
+    if (expected.isActive !== undefined) {
+      update.andWhere('is_active = :expectedActive', { expectedActive: expected.isActive });
+    }
+    const { affected } = await update.execute();
+    if (affected === 0) return null;
     const state = await this.findTokenState(id);
-    return state?.tokenGeneration ?? 0;
+    return state?.tokenGeneration ?? null;
   }
 
   async updateFullName(id: string, fullName: string): Promise<void> {

@@ -72,7 +72,7 @@ describe('revocations survive a restart', () => {
     );
 
     await original.close({ keepData: true });
-    const restarted = await TestApp.start(env, { dataDir: original.dataDir });
+    const restarted = await TestApp.start(env, { storage: original.storage });
     apps.push(restarted);
 
     await assertAccessRefused(restarted, loggedOut.tokens.access, 'the logged-out access token');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { otpFrom, type SmtpSink } from './smtp-sink.js';
-import type { TestApp, TestResponse } from './test-app.js';
+import type { ApiClient, TestResponse } from './test-app.js';
 
 /** The registration endpoints, as clients of the original API call them (trailing slash). */
 export const Paths = {
@@ -76,7 +76,7 @@ export async function expectCodeMailed(
 
 /** Registers and returns the code the mail carried. */
 export function registerForCode(
-  app: TestApp,
+  app: ApiClient,
   smtp: SmtpSink,
   body: RegistrationBody,
 ): Promise<string> {
@@ -86,7 +86,7 @@ export function registerForCode(
 }
 
 /** Asks for a new code and returns it. */
-export function resendForCode(app: TestApp, smtp: SmtpSink, email: string): Promise<string> {
+export function resendForCode(app: ApiClient, smtp: SmtpSink, email: string): Promise<string> {
   return expectCodeMailed(smtp, email, () => app.post(Paths.resendOtp, { email }));
 }
 
@@ -102,7 +102,7 @@ export interface RegisteredUser {
  * created user with the body that created it, for tests about what happens to an account.
  */
 export async function registerAndConfirm(
-  app: TestApp,
+  app: ApiClient,
   smtp: SmtpSink,
   overrides: Partial<RegistrationBody> = {},
 ): Promise<{ body: RegistrationBody; user: RegisteredUser }> {
@@ -126,7 +126,7 @@ export interface OutboxMail {
 }
 
 /** The newest code the development outbox holds for `email`. */
-export async function outboxCode(app: TestApp, email: string, length = 6): Promise<string> {
+export async function outboxCode(app: ApiClient, email: string, length = 6): Promise<string> {
   const outbox = await app.get<OutboxMail[]>('/dev/outbox.json');
   assert.equal(outbox.status, 200, outbox.text);
   const mail = outbox.body.find((candidate) => candidate.to === email);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { otpFrom, type ReceivedMail, type SmtpSink } from './smtp-sink.js';
-import { TEST_JWT_SECRET, type TestApp, type TestResponse } from './test-app.js';
+import { TEST_JWT_SECRET, type ApiClient, type TestApp, type TestResponse } from './test-app.js';
 
 /** The session, password and profile endpoints, as clients of the original API call them. */
 export const Paths = {
@@ -128,7 +128,7 @@ export interface TokenPairBody {
  * account. Fresh e-mail and password unless given.
  */
 export async function registerAndConfirm(
-  app: TestApp,
+  app: ApiClient,
   smtp: SmtpSink,
   options: { email?: string; password?: string; fullName?: string } = {},
 ): Promise<Account> {
@@ -149,7 +149,11 @@ export async function registerAndConfirm(
 }
 
 /** Logs in, checks the 200 and returns the pair. */
-export async function login(app: TestApp, email: string, password: string): Promise<TokenPairBody> {
+export async function login(
+  app: ApiClient,
+  email: string,
+  password: string,
+): Promise<TokenPairBody> {
   const response = await app.post<TokenPairBody>(Paths.login, { email, password });
   assert.equal(response.status, 200, `login failed: ${response.text}`);
   rememberSecret(response.body.access, response.body.refresh);
@@ -158,7 +162,7 @@ export async function login(app: TestApp, email: string, password: string): Prom
 
 /** A new account, logged in. */
 export async function loggedInAccount(
-  app: TestApp,
+  app: ApiClient,
   smtp: SmtpSink,
   options: Parameters<typeof registerAndConfirm>[2] = {},
 ): Promise<Account & { tokens: TokenPairBody }> {
@@ -167,12 +171,12 @@ export async function loggedInAccount(
 }
 
 /** Refreshes with `refresh`; the response as it is. */
-export function refresh(app: TestApp, token: string): Promise<TestResponse<SessionBody>> {
+export function refresh(app: ApiClient, token: string): Promise<TestResponse<SessionBody>> {
   return app.post<SessionBody>(Paths.refresh, { refresh: token });
 }
 
 /** Refreshes, checks the 200 and returns the new pair. */
-export async function rotate(app: TestApp, token: string): Promise<TokenPairBody> {
+export async function rotate(app: ApiClient, token: string): Promise<TokenPairBody> {
   const response = await refresh(app, token);
   assert.equal(response.status, 200, `refresh failed: ${response.text}`);
   const pair = response.body as TokenPairBody;
@@ -181,13 +185,13 @@ export async function rotate(app: TestApp, token: string): Promise<TokenPairBody
 }
 
 /** Status of `GET me` with `access` as the Bearer token: 200 while it works, 401 once revoked. */
-export async function meStatus(app: TestApp, access: string): Promise<number> {
+export async function meStatus(app: ApiClient, access: string): Promise<number> {
   return (await app.get<SessionBody>(Paths.me, { token: access })).status;
 }
 
 /** Asserts that an access token is refused on a Bearer route. */
 export async function assertAccessRefused(
-  app: TestApp,
+  app: ApiClient,
   access: string,
   what = 'access token',
 ): Promise<void> {
@@ -197,7 +201,7 @@ export async function assertAccessRefused(
 
 /** Asserts that a refresh token is refused with the SPEC's message. */
 export async function assertRefreshRefused(
-  app: TestApp,
+  app: ApiClient,
   token: string,
   what = 'refresh token',
 ): Promise<void> {
@@ -216,7 +220,7 @@ export function resetTokenFrom(mail: ReceivedMail): string {
 
 /** Asks for a reset mail and returns the token it carries. */
 export async function requestResetToken(
-  app: TestApp,
+  app: ApiClient,
   smtp: SmtpSink,
   email: string,
 ): Promise<string> {
@@ -294,7 +298,7 @@ export interface RawResponse {
  * of the client's choosing, or a body without any `Content-Type`.
  */
 export function rawRequest(
-  app: TestApp,
+  app: ApiClient,
   method: string,
   path: string,
   options: { headers?: Record<string, string>; body?: string } = {},

@@ -1,13 +1,14 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createApp } from '../../src/bootstrap/create-app.js';
 import type { AppConfig, Environment } from '../../src/config/environment.js';
 import { loadAppConfig } from '../../src/config/load-app-config.js';
 import type { DataSource } from 'typeorm';
 import { OTP_AUTH_DATA_SOURCE } from '../../src/database/otp-auth-repositories.js';
 import { CapturedLogger } from './captured-logger.js';
+import { createTestStorage, type TestStorage } from './test-storage.js';
+
+/** How long a test request may take before the test gives up on it. */
+const REQUEST_TIMEOUT_MS = 30_000;
 
 /** A secret for tests only; production refuses nothing shorter than 32 bytes either. */
 export const TEST_JWT_SECRET = 'test-secret-for-otp-auth-e2e-0123456789abcdef';
@@ -35,43 +36,22 @@ export interface TestResponse<T = ApiBody> {
 }
 
 /**
- * The real service, listening on a loopback port, on its own SQLite file in a temp directory.
- * `env` holds the variables a test sets, as an operator would.
+ * HTTP access to a running service (an app in this process, or a service process): the tests'
+ * helpers take one of these, so that they work against either.
  */
-export class TestApp {
+export class ApiClient {
   /**
-   * Every line the app logs. Nest's `Logger` instances write to the logger of the app started
-   * last in the process, so a test that reads the logs keeps one app alive at a time.
+   * @param baseUrl `http://127.0.0.1:<port>`, without a trailing slash.
+   * @param defaultHeaders sent with every request (an `X-Forwarded-For`, say).
    */
-  readonly logger = new CapturedLogger();
-  app!: NestFastifyApplication;
-  config!: AppConfig;
-  baseUrl = '';
-  /** The directory of the app's SQLite file; removed by `close()` unless told to keep it. */
-  dataDir = '';
+  constructor(
+    public baseUrl = '',
+    readonly defaultHeaders: Record<string, string> = {},
+  ) {}
 
-  /**
-   * Starts the app. With `dataDir` (the `dataDir` of an app closed with `keepData`), it runs on
-   * that app's SQLite file, as the same service would after a restart.
-   */
-  static async start(env: Environment = {}, options: { dataDir?: string } = {}): Promise<TestApp> {
-    const testApp = new TestApp();
-    await testApp.boot(env, options.dataDir);
-    return testApp;
-  }
-
-  private async boot(env: Environment, dataDir?: string): Promise<void> {
-    this.dataDir = dataDir ?? mkdtempSync(join(tmpdir(), 'otp-auth-test-'));
-    this.config = loadAppConfig({
-      NODE_ENV: 'test',
-      DATABASE_URL: `sqlite:${join(this.dataDir, 'otp-auth.sqlite')}`,
-      JWT_SECRET: TEST_JWT_SECRET,
-      RATE_LIMIT_PER_IP: '100000',
-      ...env,
-    });
-    this.app = await createApp(this.config, { logger: this.logger });
-    await this.app.listen({ port: 0, host: '127.0.0.1' });
-    this.baseUrl = await this.app.getUrl();
+  /** A client of the same service that sends `headers` with every request. */
+  withHeaders(headers: Record<string, string>): ApiClient {
+    return new ApiClient(this.baseUrl, { ...this.defaultHeaders, ...headers });
   }
 
   /**
@@ -82,9 +62,15 @@ export class TestApp {
   async request<T = ApiBody>(
     method: string,
     path: string,
-    options: { body?: unknown; headers?: Record<string, string>; token?: string } = {},
+    options: {
+      body?: unknown;
+      headers?: Record<string, string>;
+      token?: string;
+      /** Gives up (rejects) after this long; no test waits for ever. */
+      timeoutMs?: number;
+    } = {},
   ): Promise<TestResponse<T>> {
-    const headers: Record<string, string> = { ...options.headers };
+    const headers: Record<string, string> = { ...this.defaultHeaders, ...options.headers };
     let body: string | Uint8Array | undefined;
     if (options.body instanceof Uint8Array || typeof options.body === 'string') {
       body = options.body;
@@ -93,7 +79,12 @@ export class TestApp {
       headers['content-type'] ??= 'application/json';
     }
     if (options.token) headers.authorization = `Bearer ${options.token}`;
-    const response = await fetch(this.baseUrl + path, { method, headers, body });
+    const response = await fetch(this.baseUrl + path, {
+      method,
+      headers,
+      body,
+      signal: AbortSignal.timeout(options.timeoutMs ?? REQUEST_TIMEOUT_MS),
+    });
     const text = await response.text();
     let parsed: unknown = text;
     try {
@@ -107,16 +98,66 @@ export class TestApp {
   post<T = ApiBody>(
     path: string,
     body?: unknown,
-    options: { headers?: Record<string, string>; token?: string } = {},
+    options: { headers?: Record<string, string>; token?: string; timeoutMs?: number } = {},
   ) {
     return this.request<T>('POST', path, { ...options, body });
   }
 
   get<T = ApiBody>(
     path: string,
-    options: { headers?: Record<string, string>; token?: string } = {},
+    options: { headers?: Record<string, string>; token?: string; timeoutMs?: number } = {},
   ) {
     return this.request<T>('GET', path, options);
+  }
+}
+
+/**
+ * The real service, listening on a loopback port, on storage of its own: a SQLite file in a temp
+ * directory, or with `TEST_PROFILE=scaled` a fresh PostgreSQL database and Redis key prefix (see
+ * `test-storage.ts`). `env` holds the variables a test sets, as an operator would.
+ */
+export class TestApp extends ApiClient {
+  /**
+   * Every line the app logs. Nest's `Logger` instances write to the logger of the app started
+   * last in the process, so a test that reads the logs keeps one app alive at a time.
+   */
+  readonly logger = new CapturedLogger();
+  app!: NestFastifyApplication;
+  config!: AppConfig;
+  /** Where the app keeps its state; removed by `close()` unless told to keep it. */
+  storage!: TestStorage;
+
+  /**
+   * Starts the app. With `storage` (the `storage` of an app closed with `keepData`), it runs on
+   * that app's database and state, as the same service would after a restart.
+   */
+  static async start(
+    env: Environment = {},
+    options: { storage?: TestStorage } = {},
+  ): Promise<TestApp> {
+    const testApp = new TestApp();
+    await testApp.boot(env, options.storage);
+    return testApp;
+  }
+
+  private async boot(env: Environment, storage?: TestStorage): Promise<void> {
+    this.storage = storage ?? (await createTestStorage());
+    this.config = loadAppConfig({
+      NODE_ENV: 'test',
+      JWT_SECRET: TEST_JWT_SECRET,
+      RATE_LIMIT_PER_IP: '100000',
+      ...this.storage.env,
+      ...env,
+    });
+    try {
+      this.app = await createApp(this.config, { logger: this.logger });
+      await this.app.listen({ port: 0, host: '127.0.0.1' });
+    } catch (error) {
+      await this.app?.close();
+      if (!storage) await this.storage.remove();
+      throw error;
+    }
+    this.baseUrl = await this.app.getUrl();
   }
 
   /**
@@ -134,7 +175,10 @@ export class TestApp {
 
   /** Stops the app and removes its data, unless `keepData` leaves it for a restart. */
   async close(options: { keepData?: boolean } = {}): Promise<void> {
-    await this.app?.close();
-    if (!options.keepData) rmSync(this.dataDir, { recursive: true, force: true });
+    try {
+      await this.app?.close();
+    } finally {
+      if (!options.keepData) await this.storage?.remove();
+    }
   }
 }

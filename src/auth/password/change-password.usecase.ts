@@ -49,6 +49,7 @@ export class ChangePasswordUseCase {
       passwordHash,
       passwordChangedAt: new Date(),
     });
+    if (generation === null) throw new UnauthorizedException();
     this.notifications.notifyPasswordChanged(user);
     return toTokenPairResponse(
       this.tokens.issueSession({ id: user.id, tokenGeneration: generation }),

@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { BadRequestException, Injectable, Logger } from '@nestjs/common';
 import { OtpAuthEvents } from '../../events/otp-auth-events.service.js';
 import { PasswordHasher } from '../../password/password-hasher.service.js';
 import { PasswordPolicy } from '../../password/password-policy.service.js';
@@ -10,12 +10,14 @@ import { TokenService } from '../tokens/token.service.js';
 import { PasswordNotifications } from './password-notifications.service.js';
 
 /**
- * `POST reset-password/`: a reset token works once (its blacklisting is an atomic claim), and
- * only while the password is the one it was issued for. The new password and the revocation of
- * every session land in one UPDATE.
+ * `POST reset-password/`: a reset token works once, and only while the password is the one it
+ * was issued for. The new password, the revocation of every session and the spending of the
+ * token land in one conditional UPDATE; the token is blacklisted afterwards as well.
  */
 @Injectable()
 export class ResetPasswordUseCase {
+  private readonly logger = new Logger('ResetPassword');
+
   constructor(
     private readonly tokens: TokenService,
     private readonly users: UsersService,
@@ -45,16 +47,21 @@ export class ResetPasswordUseCase {
     if (violations.length > 0) throw new BadRequestException(violations);
     const passwordHash = await this.hasher.hash(newPassword);
 
-    const claimed = await this.revocation.revokeToken(
-      { jti: claims.jti, type: 'reset', userId: user.id, exp: claims.exp },
-      'used',
+    // One UPDATE sets the new password, revokes every session and spends the token (its
+    // `pwd_at` no longer matches), and only if the password is still the one read above: of
+    // parallel resets one wins, and a crash leaves either the old password with the token unused
+    // or the new one with the token spent, never a mix.
+    const claimed = await this.revocation.revokeAllForUser(
+      user.id,
+      { passwordHash, passwordChangedAt: new Date() },
+      { passwordHash: user.passwordHash, isActive: true },
     );
-    if (!claimed) throw new BadRequestException(AuthMessages.invalidResetToken);
-
-    await this.revocation.revokeAllForUser(user.id, {
-      passwordHash,
-      passwordChangedAt: new Date(),
-    });
+    if (claimed === null) throw new BadRequestException(AuthMessages.invalidResetToken);
+    // The blacklist records the use. Single use is already decided above, and the password is
+    // changed: a failure here is logged, not answered with a 503 for a reset that happened.
+    await this.revocation
+      .revokeToken({ jti: claims.jti, type: 'reset', userId: user.id, exp: claims.exp }, 'used')
+      .catch(() => this.logger.warn('Reset token used but not blacklisted (store unavailable)'));
     this.notifications.notifyPasswordChanged(user);
     this.events.passwordReset({ userId: user.id, email: user.email });
     return { message: AuthMessages.passwordReset };

@@ -14,10 +14,13 @@ import {
 
 const REVOKED = '1';
 const NOT_REVOKED = '0';
-/** A user that no longer exists or may not sign in. */
-const NO_SESSIONS = 'x';
-/** How long a user's generation is cached; revocations overwrite it at once anyway. */
-const GENERATION_CACHE_MS = 10 * 60_000;
+/**
+ * The longest a "not revoked" answer is cached. Revocations overwrite it at once; the bound only
+ * limits what an unforeseen lost write could cost.
+ */
+const NOT_REVOKED_CACHE_MS = 10 * 60_000;
+/** How long a revoked generation is remembered; the database gives the same answer afterwards. */
+const REVOKED_GENERATION_CACHE_MS = 10 * 60_000;
 const MIN_CACHE_MS = 1_000;
 
 /** A token to revoke on its own. */
@@ -32,12 +35,23 @@ export interface TokenToRevoke {
 /** The blacklist row of an already revoked token. */
 export type ExistingRevocation = Pick<TokenBlacklistEntry, 'reason' | 'createdAt'>;
 
+/** What {@link TokenRevocationService.revokeAllForUser} changes along with the generation. */
+export type UserChanges = Parameters<UsersService['raiseTokenGeneration']>[1];
+
 /**
  * Revocation state. The database is the source of truth (revocations survive any restart); the
- * {@link AtomicStore} caches each answer so the Bearer check is a cache hit, O(1) whatever the
- * number of rows. Writes go to the database first and then overwrite the cache; reads fill the
- * cache only with set-if-absent, so a stale "not revoked" can never replace a fresh "revoked".
- * Any failure of either store fails closed (503).
+ * {@link AtomicStore} caches every answer so that the Bearer check is a cache hit, O(1) whatever
+ * the number of rows. Three facts decide a session token, each cached under its own key as
+ * revoked or not: its `jti`, its family, and its user's generation (a token of generation `g` is
+ * good while the user is active and still at `g`).
+ *
+ * A revocation writes "revoked" to the cache first and to the database second, and takes the
+ * cache entry back if the database write fails: whatever fails in between, the cache never says
+ * "not revoked" about something the database has revoked — which writing the database first
+ * would allow when Redis then stops answering, until the entry expires. Reads fill the cache only
+ * with set-if-absent, so an answer read before a revocation cannot replace it. Cached answers
+ * only ever go from "not revoked" to "revoked", so two instances revoking at once cannot undo
+ * each other. Any failure of either store fails closed (503).
  */
 @Injectable()
 export class TokenRevocationService {
@@ -64,25 +78,35 @@ export class TokenRevocationService {
 
   private async check(claims: SessionClaims, checkJti: boolean): Promise<boolean> {
     return this.failClosed(async () => {
-      const keys = [generationKey(claims.sub), familyKey(claims.fam), jtiKey(claims.jti)];
-      const [generation, family, jti] = await this.cache.getMany(keys);
-      const ttlMs = Math.max(MIN_CACHE_MS, claims.exp * 1000 - Date.now());
-      const [gen, familyRevoked, jtiRevoked] = await Promise.all([
-        generation ?? this.loadGeneration(claims.sub),
-        family ??
-          this.loadFlag(familyKey(claims.fam), ttlMs, () =>
-            this.families.existsBy({ familyId: claims.fam }),
-          ),
-        jti ??
-          this.loadFlag(jtiKey(claims.jti), ttlMs, () =>
-            this.blacklist.existsBy({ jti: claims.jti }),
-          ),
-      ]);
-      return (
-        gen === String(claims.gen) &&
-        familyRevoked === NOT_REVOKED &&
-        (!checkJti || jtiRevoked === NOT_REVOKED)
+      const facts: { key: string; isRevoked: () => Promise<boolean> }[] = [
+        {
+          key: generationKey(claims.sub, claims.gen),
+          isRevoked: async () => {
+            const state = await this.users.findTokenState(claims.sub);
+            return !state || !state.isActive || state.tokenGeneration !== claims.gen;
+          },
+        },
+        {
+          key: familyKey(claims.fam),
+          isRevoked: () => this.families.existsBy({ familyId: claims.fam }),
+        },
+      ];
+      if (checkJti) {
+        facts.push({
+          key: jtiKey(claims.jti),
+          isRevoked: () => this.blacklist.existsBy({ jti: claims.jti }),
+        });
+      }
+      const cached = await this.cache.getMany(facts.map((fact) => fact.key));
+      const answers = await Promise.all(
+        facts.map((fact, index) => {
+          const answer = cached[index];
+          return answer !== null
+            ? Promise.resolve(answer)
+            : this.load(fact.key, claims.exp, fact.isRevoked);
+        }),
       );
+      return answers.every((answer) => answer === NOT_REVOKED);
     });
   }
 
@@ -92,23 +116,24 @@ export class TokenRevocationService {
    * single-use under parallel requests and across instances.
    */
   async revokeToken(token: TokenToRevoke, reason: RevocationReason): Promise<boolean> {
-    return this.failClosed(async () => {
-      try {
-        await this.blacklist.insert({
-          jti: token.jti,
-          tokenType: token.type,
-          userId: token.userId,
-          reason,
-          expiresAt: new Date(token.exp * 1000),
-          createdAt: new Date(),
-        });
-      } catch (error) {
-        if (isUniqueViolation(error)) return false;
-        throw error;
-      }
-      await this.cache.set(jtiKey(token.jti), REVOKED, cacheTtl(token.exp));
-      return true;
-    });
+    return this.failClosed(() =>
+      this.cacheThenDatabase([jtiKey(token.jti)], cacheTtl(token.exp), async () => {
+        try {
+          await this.blacklist.insert({
+            jti: token.jti,
+            tokenType: token.type,
+            userId: token.userId,
+            reason,
+            expiresAt: new Date(token.exp * 1000),
+            createdAt: new Date(),
+          });
+          return true;
+        } catch (error) {
+          if (isUniqueViolation(error)) return false;
+          throw error;
+        }
+      }),
+    );
   }
 
   /** How an already revoked token was revoked, or null. */
@@ -123,49 +148,82 @@ export class TokenRevocationService {
     family: { fam: string; sub: string; exp: number },
     reason: string,
   ): Promise<void> {
-    await this.failClosed(async () => {
-      await this.families.upsert(
-        {
-          familyId: family.fam,
-          userId: family.sub,
-          reason,
-          expiresAt: new Date(family.exp * 1000),
-        },
-        { conflictPaths: ['familyId'], skipUpdateIfNoValuesChanged: true },
-      );
-      await this.cache.set(familyKey(family.fam), REVOKED, cacheTtl(family.exp));
-    });
+    await this.failClosed(() =>
+      this.cacheThenDatabase([familyKey(family.fam)], cacheTtl(family.exp), () =>
+        this.families.upsert(
+          {
+            familyId: family.fam,
+            userId: family.sub,
+            reason,
+            expiresAt: new Date(family.exp * 1000),
+          },
+          { conflictPaths: ['familyId'], skipUpdateIfNoValuesChanged: true },
+        ),
+      ),
+    );
   }
 
   /**
    * Revokes every token the user holds, on every instance, with one UPDATE: the user's token
    * generation goes up. `changes` (a new password, deactivation) land in the same statement.
+   * With `expected`, the UPDATE only happens while the stored password hash is still that one:
+   * of two parallel password resets, one wins. Returns the new generation, or null when there
+   * was nothing to update.
    */
   async revokeAllForUser(
     userId: string,
-    changes: Parameters<UsersService['raiseTokenGeneration']>[1] = {},
-  ): Promise<number> {
+    changes: UserChanges = {},
+    expected: Parameters<UsersService['raiseTokenGeneration']>[2] = {},
+  ): Promise<number | null> {
     return this.failClosed(async () => {
-      const generation = await this.users.raiseTokenGeneration(userId, changes);
-      const cached = changes.isActive === false ? NO_SESSIONS : String(generation);
-      await this.cache.set(generationKey(userId), cached, GENERATION_CACHE_MS);
+      const before = await this.users.findTokenState(userId);
+      if (!before) return null;
+      const generation = await this.cacheThenDatabase(
+        [generationKey(userId, before.tokenGeneration)],
+        REVOKED_GENERATION_CACHE_MS,
+        () => this.users.raiseTokenGeneration(userId, changes, expected),
+      );
+      if (generation === null) return null;
+      // Generations another instance raised meanwhile are revoked as well.
+      for (let skipped = before.tokenGeneration + 1; skipped < generation; skipped++) {
+        await this.cache.set(generationKey(userId, skipped), REVOKED, REVOKED_GENERATION_CACHE_MS);
+      }
       return generation;
     });
   }
 
-  private async loadGeneration(userId: string): Promise<string> {
-    const state = await this.users.findTokenState(userId);
-    const value = state && state.isActive ? String(state.tokenGeneration) : NO_SESSIONS;
-    await this.cache.setIfAbsent(generationKey(userId), value, GENERATION_CACHE_MS);
-    return value;
+  /**
+   * Marks `keys` revoked in the cache, then runs the database write. When the write fails, or
+   * reports that it changed nothing (null), the marks are taken back so that the database
+   * answers again; a `false` result (already revoked) keeps them, being true.
+   */
+  private async cacheThenDatabase<T>(
+    keys: string[],
+    ttlMs: number,
+    write: () => Promise<T>,
+  ): Promise<T> {
+    for (const key of keys) await this.cache.set(key, REVOKED, ttlMs);
+    let result: T;
+    try {
+      result = await write();
+    } catch (error) {
+      await this.cache.delete(...keys).catch(() => undefined);
+      throw error;
+    }
+    if (result === null) await this.cache.delete(...keys);
+    return result;
   }
 
-  private async loadFlag(
+  private async load(
     key: string,
-    ttlMs: number,
+    expSeconds: number,
     isRevoked: () => Promise<boolean>,
   ): Promise<string> {
     const value = (await isRevoked()) ? REVOKED : NOT_REVOKED;
+    const ttlMs =
+      value === REVOKED
+        ? cacheTtl(expSeconds)
+        : Math.min(NOT_REVOKED_CACHE_MS, cacheTtl(expSeconds));
     await this.cache.setIfAbsent(key, value, ttlMs);
     return value;
   }
@@ -180,8 +238,8 @@ export class TokenRevocationService {
   }
 }
 
-function generationKey(userId: string): string {
-  return `revocation:generation:${userId}`;
+function generationKey(userId: string, generation: number): string {
+  return `revocation:generation:${userId}:${generation}`;
 }
 function familyKey(family: string): string {
   return `revocation:family:${family}`;

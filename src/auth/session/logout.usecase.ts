@@ -23,16 +23,20 @@ export class LogoutUseCase {
     if (!claims || claims.sub !== caller.id || !(await this.revocation.isSessionValid(claims))) {
       throw new BadRequestException(AuthMessages.invalidLogoutToken);
     }
-    const revoked = await this.revocation.revokeToken(
-      { jti: claims.jti, type: 'refresh', userId: claims.sub, exp: claims.exp },
-      'logout',
-    );
-    if (!revoked) throw new BadRequestException(AuthMessages.invalidLogoutToken);
+    // The family first: it takes the refresh token and every access token issued with it, so
+    // that a request that fails half-way (a store down, a crash) leaves the session dead, not
+    // half alive. The blacklisting of the refresh token comes last and is the claim that parallel
+    // logouts with one token race for.
     await this.revocation.revokeFamily(claims, 'logout');
     await this.revocation.revokeToken(
       { jti: caller.jti, type: 'access', userId: caller.id, exp: caller.exp },
       'logout',
     );
+    const revoked = await this.revocation.revokeToken(
+      { jti: claims.jti, type: 'refresh', userId: claims.sub, exp: claims.exp },
+      'logout',
+    );
+    if (!revoked) throw new BadRequestException(AuthMessages.invalidLogoutToken);
     return { message: AuthMessages.loggedOut };
   }
 }

@@ -33,20 +33,21 @@ export class RefreshTokenUseCase {
     if (!token) throw new BadRequestException(AuthMessages.refreshTokenRequired);
 
     const claims = this.tokens.verify(token, 'refresh');
-    if (!claims || !(await this.revocation.isSessionValid(claims))) {
-      // A rotated token fails the jti check above; tell reuse apart from mere invalidity, and
-      // within the grace period answer it with a pair like the race below.
-      const pair = claims ? await this.handleReuse(claims) : null;
-      if (pair) return pair;
+    if (!claims || !(await this.revocation.isFamilyAndUserValid(claims))) {
       throw new UnauthorizedException(AuthMessages.invalidRefreshToken);
     }
 
+    // The blacklisting is the claim, decided by the database: it fails for a token already
+    // rotated or logged out, and for all but one of parallel refreshes, on any instance. Its
+    // cached state is not consulted first: it is marked revoked before its row is committed,
+    // and the losers of a race must find the winner's row to be answered within the grace.
     const rotated = await this.revocation.revokeToken(
       { jti: claims.jti, type: 'refresh', userId: claims.sub, exp: claims.exp },
       'rotated',
     );
     if (!rotated) {
-      // Lost a race to a parallel refresh of the same token.
+      // Already revoked: tell reuse apart from mere invalidity, and within the grace period
+      // answer it with a pair.
       const pair = await this.handleReuse(claims);
       if (pair) return pair;
       throw new UnauthorizedException(AuthMessages.invalidRefreshToken);

@@ -1,13 +1,15 @@
-/** Error names the Redis client uses when the server is unreachable or slow. */
-const REDIS_UNAVAILABLE = new Set([
-  'ClientClosedError',
-  'ClientOfflineError',
-  'ConnectionTimeoutError',
-  'SocketClosedUnexpectedlyError',
-  'SocketTimeoutError',
-  'TimeoutError',
-  'ReconnectStrategyError',
-]);
+/**
+ * A backing store (Redis) did not answer, or not in time. Thrown by the store itself, which knows
+ * that any failure of its connection means "unavailable": the Redis client's own errors all carry
+ * the name `Error`, so they cannot be told apart by name.
+ */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
 
 /** Codes of a database (or socket) that does not answer, or is too busy to. */
 const DATABASE_UNAVAILABLE = new Set([
@@ -39,18 +41,18 @@ const DATABASE_UNAVAILABLE = new Set([
 export function isInfrastructureError(error: unknown): boolean {
   for (let current = error, depth = 0; current && depth < 4; depth++) {
     if (typeof current !== 'object') return false;
-    const { name, code, message, driverError, cause } = current as {
-      name?: string;
+    const { code, message, driverError, cause } = current as {
       code?: string;
       message?: string;
       driverError?: unknown;
       cause?: unknown;
     };
-    if (name && REDIS_UNAVAILABLE.has(name)) return true;
+    if (current instanceof StoreUnavailableError) return true;
     if (code && DATABASE_UNAVAILABLE.has(code)) return true;
     if (
       message &&
-      /Connection terminated|timeout exceeded when trying to connect|The client is closed/i.test(
+      // node-postgres: a connection lost or refused, a connect or query timeout.
+      /Connection terminated|timeout exceeded when trying to connect|Query read timeout|not queryable/i.test(
         message,
       )
     ) {

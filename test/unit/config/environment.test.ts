@@ -98,6 +98,7 @@ describe('parseEnvironment', () => {
         },
         password: { minLength: 8, argon2: { memoryCostKiB: 19456, timeCost: 2, parallelism: 1 } },
         redisUrl: undefined,
+        redisKeyPrefix: 'otp-auth:',
         rateLimitPerIp: 100,
       });
     });
@@ -357,6 +358,20 @@ describe('parseEnvironment', () => {
 
     for (const url of ['http://cache:6379', 'cache:6379', 'not a url']) {
       it(`refuses ${url}`, () => assertOneProblem({ REDIS_URL: url }, 'REDIS_URL'));
+    }
+  });
+
+  describe('REDIS_KEY_PREFIX', () => {
+    it('takes a prefix of letters, digits and : _ . -', () => {
+      assert.equal(
+        parse({ REDIS_KEY_PREFIX: 'tenant-a.otp_auth:' }).otpAuth.redisKeyPrefix,
+        'tenant-a.otp_auth:',
+      );
+    });
+
+    for (const prefix of ['otp auth:', 'otp-auth:*', 'a[b]:', 'x'.repeat(65)]) {
+      it(`refuses "${prefix.slice(0, 20)}"`, () =>
+        assertOneProblem({ REDIS_KEY_PREFIX: prefix }, 'REDIS_KEY_PREFIX'));
     }
   });
 

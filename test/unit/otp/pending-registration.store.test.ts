@@ -10,6 +10,31 @@ import { sleep, testOptions } from '../support/options.js';
 
 const EMAIL = 'ada@example.com';
 
+/** The in-process store, with a way to hold one increment back until the test lets it go. */
+class PausingStore extends MemoryAtomicStore {
+  private pause?: { arrived: () => void; released: Promise<void> };
+
+  /** The next increment waits for `release()`; `waiting` resolves once it is waiting. */
+  pauseNextIncrement(): { waiting: Promise<void>; release: () => void } {
+    let arrived!: () => void;
+    let release!: () => void;
+    const waiting = new Promise<void>((resolve) => (arrived = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.pause = { arrived, released };
+    return { waiting, release };
+  }
+
+  override async increment(key: string, ttlMs: number): Promise<number> {
+    const pause = this.pause;
+    this.pause = undefined;
+    if (pause) {
+      pause.arrived();
+      await pause.released;
+    }
+    return super.increment(key, ttlMs);
+  }
+}
+
 function registration(otpHash = 'otp-hash-1'): PendingRegistration {
   return {
     email: EMAIL,
@@ -208,6 +233,40 @@ describe('PendingRegistrationStore', () => {
       );
       await store.save({ ...registration(), email: 'grace@example.com' });
       assert.equal((await store.acquireGuess('grace@example.com')).kind, 'granted');
+    });
+  });
+
+  describe('endExhausted', () => {
+    it('ends the registration; a new one starts with fresh counts and no cooldown', async () => {
+      const { store } = pending({ resendCooldown: 60, maxAttempts: 2 });
+      await send(store);
+      await store.acquireGuess(EMAIL);
+      await store.acquireGuess(EMAIL);
+      await store.endExhausted(EMAIL);
+      assert.deepEqual(await store.acquireGuess(EMAIL), { kind: 'no-registration' });
+      await send(store, 'again');
+      const guess = await store.acquireGuess(EMAIL);
+      assert.equal(guess.kind === 'granted' && guess.attempt, 1);
+    });
+
+    it('a guess that found the registration before it ended still counts as over the limit', async () => {
+      const memory = new PausingStore();
+      atomic.push(memory);
+      const store = new PendingRegistrationStore(memory, testOptions({ otp: { maxAttempts: 2 } }));
+      await send(store);
+      assert.equal((await store.acquireGuess(EMAIL)).kind, 'granted');
+
+      // A guess that has read the registration and not yet counted itself, as a parallel request
+      // on another instance may be, while the last allowed guess ends the registration.
+      const pause = memory.pauseNextIncrement();
+      const inFlight = store.acquireGuess(EMAIL);
+      await pause.waiting;
+      const exhausting = await store.acquireGuess(EMAIL);
+      assert.equal(exhausting.kind === 'granted' && exhausting.attempt, 2);
+      await store.endExhausted(EMAIL);
+      pause.release();
+
+      assert.deepEqual(await inFlight, { kind: 'exhausted' });
     });
   });
 

@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { DataSource, type Table } from 'typeorm';
+import { TestApp } from '../support/test-app.js';
+
+/** A column as both databases should have it: [name, type, length, nullable, primary, unique, generated, default]. */
+type ColumnShape = [string, string, string, boolean, boolean, boolean, boolean, string | null];
+
+const varchar = (name: string, length: number, unique = false, primary = false): ColumnShape => [
+  name,
+  'varchar',
+  String(length),
+  false,
+  primary,
+  unique,
+  false,
+  null,
+];
+const instant = (name: string, byDefault: string | null = null): ColumnShape => [
+  name,
+  'instant',
+  '',
+  false,
+  false,
+  false,
+  false,
+  byDefault,
+];
+
+/** What the migrations must produce, on SQLite and on PostgreSQL alike. */
+const EXPECTED: Record<
+  string,
+  { columns: ColumnShape[]; indices: string[][]; uniques: string[][] }
+> = {
+  users: {
+    columns: [
+      varchar('id', 36, false, true),
+      varchar('email', 254, true),
+      varchar('full_name', 150),
+      varchar('password_hash', 255),
+      ['is_active', 'boolean', '', false, false, false, false, 'true'],
+      instant('date_joined'),
+      instant('password_changed_at'),
+      ['token_generation', 'integer', '', false, false, false, false, '0'],
+      instant('updated_at', 'now'),
+    ],
+    indices: [],
+    uniques: [['email']],
+  },
+  token_blacklist: {
+    columns: [
+      ['id', 'integer', '', false, true, false, true, null],
+      varchar('jti', 64, true),
+      varchar('token_type', 16),
+      varchar('user_id', 36),
+      varchar('reason', 32),
+      instant('expires_at'),
+      instant('created_at', 'now'),
+    ],
+    indices: [['expires_at'], ['user_id']],
+    uniques: [['jti']],
+  },
+  revoked_token_families: {
+    columns: [
+      varchar('family_id', 36, false, true),
+      varchar('user_id', 36),
+      varchar('reason', 32),
+      instant('expires_at'),
+      instant('created_at', 'now'),
+    ],
+    indices: [['expires_at'], ['user_id']],
+    uniques: [],
+  },
+};
+
+/**
+ * The driver's names for the same thing, made one. An instant is SQLite's `datetime` (TypeORM
+ * writes it as UTC text) or PostgreSQL's `timestamp with time zone` — a `timestamp` without
+ * time zone is not one, and stays as it is so that the comparison fails.
+ */
+function normalType(type: string): string {
+  if (type === 'character varying') return 'varchar';
+  if (type === 'datetime' || type === 'timestamp with time zone') return 'instant';
+  return type;
+}
+function normalDefault(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  if (text === 'now()' || text === "datetime('now')") return 'now';
+  return text.replace(/^'(.*)'$/, '$1');
+}
+
+function shapeOf(table: Table) {
+  return {
+    columns: table.columns.map((column): ColumnShape => [
+      column.name,
+      normalType(column.type),
+      column.length,
+      column.isNullable,
+      column.isPrimary,
+      column.isUnique,
+      column.isGenerated,
+      normalDefault(column.default),
+    ]),
+    indices: table.indices.map((index) => index.columnNames).sort(),
+    uniques: table.uniques.map((unique) => unique.columnNames).sort(),
+  };
+}
+
+describe('the schema the migrations produce (the same on SQLite and PostgreSQL)', () => {
+  let app: TestApp;
+
+  before(async () => {
+    app = await TestApp.start();
+  });
+  after(async () => {
+    await app.close();
+  });
+
+  for (const [name, expected] of Object.entries(EXPECTED)) {
+    it(`${name}: columns, types, keys, defaults and indices`, async () => {
+      const runner = app.provider(DataSource).createQueryRunner();
+      try {
+        const table = await runner.getTable(name);
+        assert.ok(table, `no table ${name}`);
+        assert.deepEqual(shapeOf(table), expected);
+      } finally {
+        await runner.release();
+      }
+    });
+  }
+
+  it('every migration ran, and nothing else is pending', async () => {
+    const dataSource = app.provider(DataSource);
+    assert.equal(await dataSource.showMigrations(), false, 'a migration is pending');
+    const executed = await dataSource.query<{ name: string }[]>(
+      'SELECT name FROM migrations ORDER BY id',
+    );
+    assert.deepEqual(
+      executed.map((row) => row.name),
+      dataSource.migrations.map((migration) => migration.name),
+    );
+  });
+});
