@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DataSource, type Table } from 'typeorm';
+import type { Table } from 'typeorm';
 import { TestApp } from '../support/test-app.js';
 
 /** A column as both databases should have it: [name, type, length, nullable, primary, unique, generated, default]. */
@@ -119,7 +119,7 @@ describe('the schema the migrations produce (the same on SQLite and PostgreSQL)'
 
   for (const [name, expected] of Object.entries(EXPECTED)) {
     it(`${name}: columns, types, keys, defaults and indices`, async () => {
-      const runner = app.provider(DataSource).createQueryRunner();
+      const runner = app.dataSource().createQueryRunner();
       try {
         const table = await runner.getTable(name);
         assert.ok(table, `no table ${name}`);
@@ -131,7 +131,7 @@ describe('the schema the migrations produce (the same on SQLite and PostgreSQL)'
   }
 
   it('every migration ran, and nothing else is pending', async () => {
-    const dataSource = app.provider(DataSource);
+    const dataSource = app.dataSource();
     assert.equal(await dataSource.showMigrations(), false, 'a migration is pending');
     const executed = await dataSource.query<{ name: string }[]>(
       'SELECT name FROM migrations ORDER BY id',

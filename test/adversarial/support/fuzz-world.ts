@@ -214,7 +214,7 @@ export class FuzzWorld {
    * The property every response has: never a 5xx; a refusal in the standard error shape with no
    * internals; a success only with a documented status; nothing secret anywhere in it.
    */
-  checkResponse(endpoint: FuzzEndpoint, response: TestResponse): void {
+  checkResponse(endpoint: FuzzEndpoint, response: TestResponse, sent?: FuzzBody): void {
     const counts = this.outcomes.get(endpoint.name) ?? new Map<number, number>();
     counts.set(response.status, (counts.get(response.status) ?? 0) + 1);
     this.outcomes.set(endpoint.name, counts);
@@ -229,6 +229,15 @@ export class FuzzWorld {
     }
     const whole = wholeResponse(response);
     for (const secret of this.leaks()) {
+      // A profile answer echoes the name the caller just sent; when a fuzzed name happens to be
+      // a password an earlier fuzzed change-password set, that is the caller's own input, not a
+      // leak of stored state.
+      if (
+        endpoint.name === 'PATCH me' &&
+        sent?.text?.includes(JSON.stringify(secret).slice(1, -1))
+      ) {
+        continue;
+      }
       assert.ok(
         !whole.includes(secret),
         `${endpoint.name}: the response shows ${secret.slice(0, 16)}…`,
@@ -254,7 +263,7 @@ export class FuzzWorld {
       async (fuzzCase) => {
         const body = render(fuzzCase, endpoint.template());
         const response = await this.send(endpoint, body);
-        this.checkResponse(endpoint, response);
+        this.checkResponse(endpoint, response, body);
         if (response.status < 300) {
           const effective = effectiveBody(body);
           assert.ok(
