@@ -9,6 +9,7 @@ import {
   freshEmail,
   freshPassword,
   loggedInAccount,
+  login,
   Paths,
   requestResetToken,
   type Account,
@@ -91,6 +92,18 @@ describe(`durability: kill -9 during a burst of writes, then restart (${TEST_PRO
     for (let index = 0; index < PER_KIND; index++) {
       refreshing.push(await loggedInAccount(first, smtp));
       loggingOut.push(await loggedInAccount(first, smtp));
+    }
+    // Sessions logged out before the burst, answered: revocations the crash must not undo.
+    const loggedOutBefore: TokenPairBody[] = [];
+    for (const entry of loggingOut) {
+      const pair = await login(first, entry.email, entry.password);
+      const logout = await first.post<SessionBody>(
+        Paths.logout,
+        { refresh_token: pair.refresh },
+        { token: pair.access },
+      );
+      assert.equal(logout.status, 200, logout.text);
+      loggedOutBefore.push(pair);
     }
 
     // The burst: every write twice at once, as retrying clients or tabs do, the kinds mixed.
@@ -232,6 +245,12 @@ describe(`durability: kill -9 during a burst of writes, then restart (${TEST_PRO
       });
       if (rotatedTo !== undefined) assert.equal(again.status, 401, again.text);
       else assert.ok([200, 401].includes(again.status), again.text);
+    }
+    for (const pair of loggedOutBefore) {
+      const me = await restarted.get(Paths.me, { token: pair.access });
+      assert.equal(me.status, 401, `a logged-out access token works after the restart: ${me.text}`);
+      const again = await restarted.post<SessionBody>(Paths.refresh, { refresh: pair.refresh });
+      assert.equal(again.status, 401, again.text);
     }
     for (const [index, entry] of loggingOut.entries()) {
       const answer = outcomes.logouts[index];
