@@ -1,0 +1,252 @@
+import type { ProfileLine } from './cpu-profile.js';
+import type { ScenarioResult } from './load.js';
+import type { BenchOptions, ScenarioName } from './options.js';
+import type { SeedCounts } from './seed.js';
+
+export interface Argon2Figures {
+  poolSize: number;
+  concurrency: number;
+  params: { memoryCostKiB: number; timeCost: number; parallelism: number };
+  verifyPerSecond: number;
+  hashPerSecond: number;
+}
+
+export interface PendingFootprint {
+  count: number;
+  method: string;
+  secondsToStore: number;
+  rssBeforeBytes: number;
+  rssAfterBytes: number;
+  peakRssBytes: number;
+  bytesPerRegistration: number;
+}
+
+export interface ServiceRun {
+  name: string;
+  description: { database: string; store: string };
+  seeded?: SeedCounts;
+  scenarios: ScenarioResult[];
+  profile?: { functions: ProfileLine[]; packages: ProfileLine[] };
+}
+
+export interface Verdict {
+  run: string;
+  check: string;
+  value: number;
+  target: string;
+  ok: boolean;
+}
+
+export interface BenchReport {
+  date: string;
+  command: string;
+  machine: { node: string; cores: number; cpu: string; memoryBytes: number; threadPool: number };
+  options: BenchOptions;
+  baselines: { bare: ScenarioResult; argon2: Argon2Figures };
+  runs: ServiceRun[];
+  pending?: PendingFootprint;
+  external:
+    { ran: true; postgresDatabase: string; redisDatabase: number } | { ran: false; reason: string };
+  verdicts: Verdict[];
+}
+
+/** Each scenario's ceiling and the share of it the issue asks for. */
+const TARGETS: Record<ScenarioName, { ceiling: string; min: number }> = {
+  me: { ceiling: 'bare', min: 0.7 },
+  login: { ceiling: 'argon2 verify', min: 0.85 },
+  refresh: { ceiling: 'bare', min: 0.4 },
+  pairs: { ceiling: 'argon2 hash', min: 0.8 },
+};
+const SCALE_MAX_DROP = 0.1;
+const PENDING_MAX_RSS = 200 * 2 ** 20;
+
+const LABELS: Record<ScenarioName, string> = {
+  me: 'GET me/',
+  login: 'POST login/',
+  refresh: 'POST token/refresh/ (rotation chains)',
+  pairs: 'register + confirm pairs',
+};
+
+function ceilingRate(report: BenchReport, scenario: ScenarioName): number {
+  const { bare, argon2 } = report.baselines;
+  if (scenario === 'login') return argon2.verifyPerSecond;
+  if (scenario === 'pairs') return argon2.hashPerSecond;
+  return bare.rate;
+}
+
+/** The ratio of a scenario to its ceiling. */
+export function ratioOf(report: BenchReport, result: ScenarioResult): number {
+  return result.rate / ceilingRate(report, result.name as ScenarioName);
+}
+
+/** Every target of the issue, checked against this run's figures. */
+export function evaluate(report: BenchReport): Verdict[] {
+  const verdicts: Verdict[] = [];
+  const bare = report.baselines.bare;
+  verdicts.push({
+    run: 'baseline',
+    check: 'bare errors',
+    value: bare.errors,
+    target: '= 0',
+    ok: bare.errors === 0,
+  });
+  const empty = report.runs.find((run) => run.name === 'sqlite');
+  for (const run of report.runs) {
+    for (const result of run.scenarios) {
+      const name = result.name as ScenarioName;
+      const { ceiling, min } = TARGETS[name];
+      const ratio = ratioOf(report, result);
+      verdicts.push({
+        run: run.name,
+        check: `${name} / ${ceiling}`,
+        value: ratio,
+        target: `≥ ${min.toFixed(2)}`,
+        ok: ratio >= min,
+      });
+      verdicts.push({
+        run: run.name,
+        check: `${name} errors`,
+        value: result.errors,
+        target: '= 0',
+        ok: result.errors === 0,
+      });
+      const reference = run.seeded && empty?.scenarios.find((r) => r.name === result.name);
+      if (reference) {
+        // Compared as ratios to the ceilings, which the load of other processes moves alike.
+        const change = ratio / ratioOf(report, reference) - 1;
+        verdicts.push({
+          run: run.name,
+          check: `${name} seeded vs empty`,
+          value: change,
+          target: `≥ −${SCALE_MAX_DROP * 100}%`,
+          ok: change >= -SCALE_MAX_DROP,
+        });
+      }
+    }
+  }
+  if (report.pending) {
+    verdicts.push({
+      run: 'pending',
+      check: `RSS with ${report.pending.count} pending registrations (MB)`,
+      value: report.pending.rssAfterBytes / 2 ** 20,
+      target: `< ${PENDING_MAX_RSS / 2 ** 20}`,
+      ok: report.pending.rssAfterBytes < PENDING_MAX_RSS,
+    });
+  }
+  return verdicts;
+}
+
+const mb = (bytes: number | null | undefined) =>
+  bytes === null || bytes === undefined ? '' : (bytes / 2 ** 20).toFixed(0);
+const rate = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
+const percent = (value: number) => `${value >= 0 ? '+' : '−'}${Math.abs(value * 100).toFixed(1)}%`;
+
+function runLabel(run: ServiceRun): string {
+  const seeded = run.seeded
+    ? ` (${run.seeded.users.toLocaleString('en')} users, ${run.seeded.blacklist.toLocaleString('en')} blacklist rows)`
+    : '';
+  return `${run.description.database}${seeded} + ${run.description.store}`;
+}
+
+/** The results as a Markdown table (what the README shows), then the verdicts. */
+export function renderTable(report: BenchReport): string {
+  const { bare, argon2 } = report.baselines;
+  const rows: string[][] = [
+    [
+      'run',
+      'scenario',
+      'rate',
+      'p50 ms',
+      'p99 ms',
+      'errors',
+      'peak RSS MB',
+      'ratio to ceiling',
+      'target',
+    ],
+    [
+      'baseline',
+      'bare Nest + Fastify, GET → small JSON',
+      `${rate(bare.rate)} req/s`,
+      String(bare.p50Ms),
+      String(bare.p99Ms),
+      String(bare.errors),
+      mb(bare.peakRssBytes),
+      'ceiling "bare"',
+      '',
+    ],
+    [
+      'baseline',
+      `argon2id verify, ${argon2.concurrency} at a time (m=${argon2.params.memoryCostKiB} KiB, t=${argon2.params.timeCost}, p=${argon2.params.parallelism})`,
+      `${rate(argon2.verifyPerSecond)} /s`,
+      '',
+      '',
+      '',
+      '',
+      'ceiling "argon2 verify"',
+      '',
+    ],
+    [
+      'baseline',
+      `argon2id hash, ${argon2.concurrency} at a time`,
+      `${rate(argon2.hashPerSecond)} /s`,
+      '',
+      '',
+      '',
+      '',
+      'ceiling "argon2 hash"',
+      '',
+    ],
+  ];
+  const empty = report.runs.find((run) => run.name === 'sqlite');
+  for (const run of report.runs) {
+    for (const result of run.scenarios) {
+      const name = result.name as ScenarioName;
+      const { ceiling, min } = TARGETS[name];
+      const ratio = ratioOf(report, result);
+      const reference = run.seeded && empty?.scenarios.find((r) => r.name === result.name);
+      const change = reference
+        ? ` (${percent(ratio / ratioOf(report, reference) - 1)} vs empty)`
+        : '';
+      const ok = ratio >= min && result.errors === 0;
+      rows.push([
+        runLabel(run),
+        LABELS[name],
+        `${rate(result.rate)} ${result.unit}`,
+        String(result.p50Ms),
+        String(result.p99Ms),
+        String(result.errors),
+        mb(result.peakRssBytes),
+        `${ratio.toFixed(2)} × ${ceiling}${change}`,
+        `≥ ${min.toFixed(2)} ${ok ? '✔' : '✘'}`,
+      ]);
+    }
+  }
+  if (report.pending) {
+    const p = report.pending;
+    const ok = p.rssAfterBytes < PENDING_MAX_RSS;
+    rows.push([
+      'SQLite + in-process',
+      `${p.count.toLocaleString('en')} pending registrations in the store`,
+      '',
+      '',
+      '',
+      '',
+      `${mb(p.rssAfterBytes)} (was ${mb(p.rssBeforeBytes)})`,
+      `${(p.bytesPerRegistration / 1024).toFixed(2)} KiB each`,
+      `< 200 MB ${ok ? '✔' : '✘'}`,
+    ]);
+  }
+  const table = rows.map((cells) => `| ${cells.join(' | ')} |`);
+  table.splice(1, 0, `|${rows[0].map(() => '---').join('|')}|`);
+  const failed = report.verdicts.filter((verdict) => !verdict.ok);
+  const summary =
+    failed.length === 0
+      ? `All ${report.verdicts.length} checks pass.`
+      : `${failed.length} of ${report.verdicts.length} checks fail: ${failed
+          .map((v) => `${v.run} ${v.check} = ${v.value.toFixed(2)} (${v.target})`)
+          .join('; ')}`;
+  const externalNote = report.external.ran
+    ? ''
+    : `\nPostgreSQL + Redis run skipped: ${report.external.reason}.`;
+  return `${table.join('\n')}\n\n${summary}${externalNote}`;
+}
