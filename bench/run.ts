@@ -24,7 +24,12 @@ import { ChildServer, freePort } from './support/child-server.js';
 import { profilesIn, summariseProfile, type ProfileLine } from './support/cpu-profile.js';
 import { answers, ScratchPostgres, ScratchRedis } from './support/external-stores.js';
 import { drive, type LoadSettings, type ScenarioResult } from './support/load.js';
-import { parseBenchOptions, threadPoolSize, type BenchOptions } from './support/options.js';
+import {
+  parseBenchOptions,
+  threadPoolSize,
+  type BenchOptions,
+  type ScenarioName,
+} from './support/options.js';
 import {
   bareScenario,
   loginScenario,
@@ -40,6 +45,8 @@ import {
   renderTable,
   type Argon2Figures,
   type BenchReport,
+  type Ceiling,
+  type PairedResult,
   type PendingFootprint,
   type ServiceRun,
 } from './support/report.js';
@@ -181,12 +188,13 @@ async function runScenarios(
   name: string,
   server: ChildServer,
   sink: BenchSmtpSink,
-): Promise<ScenarioResult[]> {
+): Promise<PairedResult[]> {
   const sessions = await prepareAccounts(server.baseUrl, sink, `${name}-${runTag}`);
   const emails = sessions.map((session) => session.email);
-  const results: ScenarioResult[] = [];
+  const results: PairedResult[] = [];
   for (const scenarioName of options.scenarios) {
     log(`${name}: ${scenarioName}`);
+    const ceiling = await measureCeiling(scenarioName);
     let result: ScenarioResult;
     switch (scenarioName) {
       case 'me':
@@ -221,9 +229,11 @@ async function runScenarios(
     }
     log(
       `  ${result.rate.toFixed(1)} ${result.unit}, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ` +
-        `errors ${result.errors}, peak RSS ${(result.peakRssBytes! / 2 ** 20).toFixed(0)} MB`,
+        `errors ${result.errors}, peak RSS ${(result.peakRssBytes! / 2 ** 20).toFixed(0)} MB, ` +
+        `server CPU ${result.serverCpuUs?.toFixed(0)} µs per ${result.unit === 'pairs/s' ? 'pair' : 'request'}`,
     );
-    results.push(result);
+    log(`  ratio ${(result.rate / ceiling.rate).toFixed(2)} × ${ceiling.name}`);
+    results.push({ ...result, ceiling });
   }
   return results;
 }
@@ -237,7 +247,7 @@ async function serviceRun(
 ): Promise<ServiceRun> {
   log(`service run "${name}" (${description.database} + ${description.store})`);
   const server = await startService(name, env);
-  let scenarios: ScenarioResult[];
+  let scenarios: PairedResult[];
   try {
     scenarios = await runScenarios(name, server, sink);
   } finally {
@@ -247,13 +257,37 @@ async function serviceRun(
   return { name, description, seeded, scenarios, profile };
 }
 
-async function measureArgon2(): Promise<Argon2Figures> {
-  log(`argon2id ceilings: ${poolSize} threads, ${options.argon2Duration} s each`);
+async function measureArgon2(operation: 'verify' | 'hash'): Promise<Argon2Figures> {
   return jsonChild<Argon2Figures>('argon2-baseline.js', {
     ...process.env,
+    // The service's pool, as main.ts sizes it.
+    UV_THREADPOOL_SIZE: String(poolSize),
     BENCH_POOL_SIZE: String(poolSize),
+    BENCH_ARGON2_OPERATION: operation,
     BENCH_ARGON2_DURATION_MS: String(options.argon2Duration * 1000),
   });
+}
+
+/**
+ * The ceiling of a scenario, measured right before it: the load other processes put on a shared
+ * machine changes from minute to minute, and a ratio means something only when both of its
+ * figures saw the same load.
+ */
+async function measureCeiling(scenario: ScenarioName): Promise<Ceiling> {
+  if (scenario === 'login' || scenario === 'pairs') {
+    const operation = scenario === 'login' ? 'verify' : 'hash';
+    const argon2Figures = await measureArgon2(operation);
+    log(
+      `  ceiling: argon2id ${operation} ${argon2Figures.perSecond.toFixed(1)}/s (${poolSize} threads)`,
+    );
+    return { name: `argon2 ${operation}`, rate: argon2Figures.perSecond, argon2: argon2Figures };
+  }
+  const bare = await measureBare();
+  log(
+    `  ceiling: bare ${bare.rate.toFixed(0)} req/s, p50 ${bare.p50Ms} ms, p99 ${bare.p99Ms} ms, ` +
+      `errors ${bare.errors}, server CPU ${bare.serverCpuUs?.toFixed(0)} µs per request`,
+  );
+  return { name: 'bare', rate: bare.rate, bare };
 }
 
 async function main(): Promise<void> {
@@ -266,16 +300,6 @@ async function main(): Promise<void> {
   let pending: PendingFootprint | undefined;
   let external: BenchReport['external'] = { ran: false, reason: 'disabled (--no-external)' };
   try {
-    log('baseline: bare Nest app on Fastify');
-    const bare = await measureBare();
-    log(
-      `  ${bare.rate.toFixed(0)} req/s, p50 ${bare.p50Ms} ms, p99 ${bare.p99Ms} ms, errors ${bare.errors}`,
-    );
-    const argon2Figures = await measureArgon2();
-    log(
-      `  verify ${argon2Figures.verifyPerSecond.toFixed(1)}/s, hash ${argon2Figures.hashPerSecond.toFixed(1)}/s`,
-    );
-
     const sqliteEnv = (file: string) => serviceEnv(sink, `sqlite:${join(workDir, file)}`);
     runs.push(
       await serviceRun(
@@ -372,7 +396,6 @@ async function main(): Promise<void> {
         threadPool: poolSize,
       },
       options,
-      baselines: { bare, argon2: argon2Figures },
       runs,
       pending,
       external,

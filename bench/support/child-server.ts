@@ -27,6 +27,9 @@ export interface ChildServerOptions {
   stopSignal?: NodeJS.Signals;
 }
 
+/** USER_HZ: 100 on Linux, whatever the kernel's own tick rate. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 /** Reads a `Vm*` line of /proc/<pid>/status, in bytes. */
 function procStatusBytes(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -76,6 +79,14 @@ export class ChildServer {
 
   rss(): number {
     return procStatusBytes(this.pid, 'VmRSS');
+  }
+
+  /** CPU time the server has used so far (user + system), in seconds; proc(5) fields 14 and 15. */
+  cpuSeconds(): number {
+    const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+    // The command name may hold spaces; the fields are counted after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
   }
 
   /** Resets the peak to the current RSS (proc(5): writing 5 to clear_refs). */

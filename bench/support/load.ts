@@ -19,6 +19,12 @@ export interface ScenarioResult {
   statusCodes: Record<string, number>;
   /** Peak RSS of the server during the measured part, bytes (VmHWM, reset before). */
   peakRssBytes: number | null;
+  /**
+   * Server CPU time (user + system) per request, or per pair, in microseconds: what a request
+   * costs the server, which the load of other processes on the machine moves much less than
+   * the rate.
+   */
+  serverCpuUs: number | null;
 }
 
 /**
@@ -78,7 +84,9 @@ export async function drive(
   await scenario.beforeRun?.(settings.connections);
   if (scenario.units) scenario.units.count = 0;
   server?.resetPeakRss();
+  const cpuBefore = server?.cpuSeconds() ?? 0;
   const result = await run(baseUrl, scenario, settings.connections, settings.duration);
+  const cpu = server ? server.cpuSeconds() - cpuBefore : null;
   const statusCodes: Record<string, number> = {};
   for (const [code, { count }] of Object.entries(result.statusCodeStats ?? {})) {
     statusCodes[code] = count;
@@ -97,5 +105,6 @@ export async function drive(
     errors: result.non2xx + result.errors,
     statusCodes,
     peakRssBytes: server ? server.peakRss() : null,
+    serverCpuUs: cpu === null ? null : (cpu * 1e6) / (rate * result.duration),
   };
 }

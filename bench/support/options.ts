@@ -1,5 +1,5 @@
-import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import { threadPoolSize } from '../../src/config/thread-pool.js';
 
 /** What a bench run does; every figure can be set by a flag or an environment variable. */
 export interface BenchOptions {
@@ -30,8 +30,8 @@ export const SCENARIOS = ['me', 'login', 'refresh', 'pairs'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 const HELP = `npm run bench -- [flags]   (each flag also reads BENCH_<NAME> from the environment)
-  --duration S            seconds per measured scenario (10)
-  --warmup S              seconds of unmeasured load before each (3)
+  --duration S            seconds per measured scenario (8)
+  --warmup S              seconds of unmeasured load before each (2)
   --connections N         connections for bare, me, refresh (50)
   --argon2-connections N  connections for login and register+confirm (4 x thread pool)
   --argon2-duration S     seconds per argon2 ceiling (duration)
@@ -45,10 +45,7 @@ const HELP = `npm run bench -- [flags]   (each flag also reads BENCH_<NAME> from
   --profile               --cpu-prof the service and print the top of each profile
   --scenarios a,b         subset of ${SCENARIOS.join(',')}`;
 
-/** The thread pool libuv gets in the service: UV_THREADPOOL_SIZE, or one thread per core. */
-export function threadPoolSize(env: NodeJS.ProcessEnv): number {
-  return Number(env.UV_THREADPOOL_SIZE) || availableParallelism();
-}
+export { threadPoolSize };
 
 export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
   const { values } = parseArgs({
@@ -89,7 +86,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
   const toggle = (flag: 'no-scale' | 'no-external' | 'profile'): boolean =>
     values[flag] === true ||
     ['1', 'true'].includes(env[`BENCH_${flag.toUpperCase().replace('-', '_')}`] ?? '');
-  const duration = positive('duration', 10);
+  const duration = positive('duration', 8);
   const scenarios = pick('scenarios', SCENARIOS.join(','))
     .split(',')
     .map((name) => name.trim())
@@ -100,7 +97,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
   }
   return {
     duration,
-    warmup: positive('warmup', 3),
+    warmup: positive('warmup', 2),
     connections: positive('connections', 50),
     argon2Connections: positive('argon2-connections', 4 * threadPoolSize(env)),
     argon2Duration: positive('argon2-duration', duration),

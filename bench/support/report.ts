@@ -4,11 +4,24 @@ import type { BenchOptions, ScenarioName } from './options.js';
 import type { SeedCounts } from './seed.js';
 
 export interface Argon2Figures {
+  operation: 'verify' | 'hash';
   poolSize: number;
   concurrency: number;
   params: { memoryCostKiB: number; timeCost: number; parallelism: number };
-  verifyPerSecond: number;
-  hashPerSecond: number;
+  perSecond: number;
+}
+
+/** A scenario's ceiling, measured right before it. */
+export interface Ceiling {
+  name: string;
+  rate: number;
+  bare?: ScenarioResult;
+  argon2?: Argon2Figures;
+}
+
+/** A scenario's figures with the ceiling measured next to it. */
+export interface PairedResult extends ScenarioResult {
+  ceiling: Ceiling;
 }
 
 export interface PendingFootprint {
@@ -25,7 +38,7 @@ export interface ServiceRun {
   name: string;
   description: { database: string; store: string };
   seeded?: SeedCounts;
-  scenarios: ScenarioResult[];
+  scenarios: PairedResult[];
   profile?: { functions: ProfileLine[]; packages: ProfileLine[] };
 }
 
@@ -42,7 +55,6 @@ export interface BenchReport {
   command: string;
   machine: { node: string; cores: number; cpu: string; memoryBytes: number; threadPool: number };
   options: BenchOptions;
-  baselines: { bare: ScenarioResult; argon2: Argon2Figures };
   runs: ServiceRun[];
   pending?: PendingFootprint;
   external:
@@ -67,35 +79,28 @@ const LABELS: Record<ScenarioName, string> = {
   pairs: 'register + confirm pairs',
 };
 
-function ceilingRate(report: BenchReport, scenario: ScenarioName): number {
-  const { bare, argon2 } = report.baselines;
-  if (scenario === 'login') return argon2.verifyPerSecond;
-  if (scenario === 'pairs') return argon2.hashPerSecond;
-  return bare.rate;
-}
-
 /** The ratio of a scenario to its ceiling. */
-export function ratioOf(report: BenchReport, result: ScenarioResult): number {
-  return result.rate / ceilingRate(report, result.name as ScenarioName);
+export function ratioOf(result: PairedResult): number {
+  return result.rate / result.ceiling.rate;
 }
 
 /** Every target of the issue, checked against this run's figures. */
 export function evaluate(report: BenchReport): Verdict[] {
   const verdicts: Verdict[] = [];
-  const bare = report.baselines.bare;
-  verdicts.push({
-    run: 'baseline',
-    check: 'bare errors',
-    value: bare.errors,
-    target: '= 0',
-    ok: bare.errors === 0,
-  });
   const empty = report.runs.find((run) => run.name === 'sqlite');
   for (const run of report.runs) {
     for (const result of run.scenarios) {
       const name = result.name as ScenarioName;
       const { ceiling, min } = TARGETS[name];
-      const ratio = ratioOf(report, result);
+      const ratio = ratioOf(result);
+      const bareErrors = result.ceiling.bare?.errors ?? 0;
+      verdicts.push({
+        run: run.name,
+        check: `${name} ceiling errors`,
+        value: bareErrors,
+        target: '= 0',
+        ok: bareErrors === 0,
+      });
       verdicts.push({
         run: run.name,
         check: `${name} / ${ceiling}`,
@@ -113,7 +118,7 @@ export function evaluate(report: BenchReport): Verdict[] {
       const reference = run.seeded && empty?.scenarios.find((r) => r.name === result.name);
       if (reference) {
         // Compared as ratios to the ceilings, which the load of other processes moves alike.
-        const change = ratio / ratioOf(report, reference) - 1;
+        const change = ratio / ratioOf(reference) - 1;
         verdicts.push({
           run: run.name,
           check: `${name} seeded vs empty`,
@@ -150,7 +155,6 @@ function runLabel(run: ServiceRun): string {
 
 /** The results as a Markdown table (what the README shows), then the verdicts. */
 export function renderTable(report: BenchReport): string {
-  const { bare, argon2 } = report.baselines;
   const rows: string[][] = [
     [
       'run',
@@ -160,41 +164,10 @@ export function renderTable(report: BenchReport): string {
       'p99 ms',
       'errors',
       'peak RSS MB',
-      'ratio to ceiling',
+      'server CPU µs',
+      'ceiling (measured just before)',
+      'ratio',
       'target',
-    ],
-    [
-      'baseline',
-      'bare Nest + Fastify, GET → small JSON',
-      `${rate(bare.rate)} req/s`,
-      String(bare.p50Ms),
-      String(bare.p99Ms),
-      String(bare.errors),
-      mb(bare.peakRssBytes),
-      'ceiling "bare"',
-      '',
-    ],
-    [
-      'baseline',
-      `argon2id verify, ${argon2.concurrency} at a time (m=${argon2.params.memoryCostKiB} KiB, t=${argon2.params.timeCost}, p=${argon2.params.parallelism})`,
-      `${rate(argon2.verifyPerSecond)} /s`,
-      '',
-      '',
-      '',
-      '',
-      'ceiling "argon2 verify"',
-      '',
-    ],
-    [
-      'baseline',
-      `argon2id hash, ${argon2.concurrency} at a time`,
-      `${rate(argon2.hashPerSecond)} /s`,
-      '',
-      '',
-      '',
-      '',
-      'ceiling "argon2 hash"',
-      '',
     ],
   ];
   const empty = report.runs.find((run) => run.name === 'sqlite');
@@ -202,12 +175,14 @@ export function renderTable(report: BenchReport): string {
     for (const result of run.scenarios) {
       const name = result.name as ScenarioName;
       const { ceiling, min } = TARGETS[name];
-      const ratio = ratioOf(report, result);
+      const ratio = ratioOf(result);
       const reference = run.seeded && empty?.scenarios.find((r) => r.name === result.name);
-      const change = reference
-        ? ` (${percent(ratio / ratioOf(report, reference) - 1)} vs empty)`
-        : '';
+      const change = reference ? ` (${percent(ratio / ratioOf(reference) - 1)} vs empty)` : '';
       const ok = ratio >= min && result.errors === 0;
+      const c = result.ceiling;
+      const ceilingText = c.bare
+        ? `bare ${rate(c.rate)} req/s (p50 ${c.bare.p50Ms}, p99 ${c.bare.p99Ms} ms, ${c.bare.errors} errors, ${c.bare.serverCpuUs?.toFixed(0)} µs)`
+        : `argon2id ${c.argon2?.operation} ${rate(c.rate)}/s (${c.argon2?.concurrency} threads)`;
       rows.push([
         runLabel(run),
         LABELS[name],
@@ -216,6 +191,8 @@ export function renderTable(report: BenchReport): string {
         String(result.p99Ms),
         String(result.errors),
         mb(result.peakRssBytes),
+        result.serverCpuUs === null ? '' : result.serverCpuUs.toFixed(0),
+        ceilingText,
         `${ratio.toFixed(2)} × ${ceiling}${change}`,
         `≥ ${min.toFixed(2)} ${ok ? '✔' : '✘'}`,
       ]);
@@ -226,12 +203,14 @@ export function renderTable(report: BenchReport): string {
     const ok = p.rssAfterBytes < PENDING_MAX_RSS;
     rows.push([
       'SQLite + in-process',
-      `${p.count.toLocaleString('en')} pending registrations in the store`,
+      `${p.count.toLocaleString('en')} pending registrations in the store (RSS after / before)`,
       '',
       '',
       '',
       '',
-      `${mb(p.rssAfterBytes)} (was ${mb(p.rssBeforeBytes)})`,
+      `${mb(p.rssAfterBytes)} / ${mb(p.rssBeforeBytes)}`,
+      '',
+      '',
       `${(p.bytesPerRegistration / 1024).toFixed(2)} KiB each`,
       `< 200 MB ${ok ? '✔' : '✘'}`,
     ]);

@@ -8,6 +8,7 @@ import { MailModule } from '../mail/mail.module.js';
 import { PasswordModule } from '../password/password.module.js';
 import { StateModule } from '../state/state.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { AccessTokenAuthenticator } from './guards/access-token-authenticator.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { JwtStrategy } from './guards/jwt.strategy.js';
 import { ChangePasswordUseCase } from './password/change-password.usecase.js';
@@ -16,6 +17,7 @@ import { ForgotPasswordUseCase } from './password/forgot-password.usecase.js';
 import { PasswordNotifications } from './password/password-notifications.service.js';
 import { PasswordController } from './password/password.controller.js';
 import { ResetPasswordUseCase } from './password/reset-password.usecase.js';
+import { BlacklistWriter } from './revocation/blacklist-writer.js';
 import { RevocationPruner } from './revocation/revocation-pruner.service.js';
 import { RevokedTokenFamily } from './revocation/revoked-token-family.entity.js';
 import { TokenBlacklistEntry } from './revocation/token-blacklist.entity.js';
@@ -56,7 +58,9 @@ import { TokenService } from './tokens/token.service.js';
   providers: [
     TokenService,
     TokenRevocationService,
+    BlacklistWriter,
     RevocationPruner,
+    AccessTokenAuthenticator,
     JwtStrategy,
     JwtAuthGuard,
     LoginAttempts,
@@ -70,6 +74,12 @@ import { TokenService } from './tokens/token.service.js';
     ResetPasswordUseCase,
     ChangePasswordUseCase,
   ],
-  exports: [JwtAuthGuard, TokenService, TokenRevocationService, RevocationPruner],
+  exports: [
+    JwtAuthGuard,
+    AccessTokenAuthenticator,
+    TokenService,
+    TokenRevocationService,
+    RevocationPruner,
+  ],
 })
 export class AuthModule {}

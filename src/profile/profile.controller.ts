@@ -3,7 +3,7 @@ import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nes
 import { BearerAuth } from '../auth/decorators/bearer-auth.decorator.js';
 import { CurrentUser, type AuthenticatedUser } from '../auth/decorators/current-user.decorator.js';
 import { ApiBodyErrors, ApiError } from '../common/http/api-error.decorator.js';
-import { ProfileResponse, toProfileResponse } from './dto/profile.response.js';
+import { ProfileResponse } from './dto/profile.response.js';
 import { UpdateProfileDto } from './dto/update-profile.dto.js';
 import { ProfileService } from './profile.service.js';
 
@@ -29,8 +29,8 @@ export class ProfileController {
     example: PROFILE_EXAMPLE,
     description: 'The signed-in user.',
   })
-  async get(@CurrentUser() caller: AuthenticatedUser): Promise<ProfileResponse> {
-    return toProfileResponse(await this.profile.get(caller.id));
+  get(@CurrentUser() caller: AuthenticatedUser): Promise<ProfileResponse> {
+    return this.profile.get(caller.id);
   }
 
   @Patch()
@@ -47,11 +47,11 @@ export class ProfileController {
   @ApiError(400, 'full_name missing, empty or longer than 150 characters.', [
     'full_name should not be empty',
   ])
-  async update(
+  update(
     @CurrentUser() caller: AuthenticatedUser,
     @Body() body: UpdateProfileDto,
   ): Promise<ProfileResponse> {
-    return toProfileResponse(await this.profile.rename(caller.id, body.full_name));
+    return this.profile.rename(caller.id, body.full_name);
   }
 
   @Delete()

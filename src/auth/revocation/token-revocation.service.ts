@@ -2,7 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AtomicStore } from '../../state/atomic-store.js';
-import { UsersService, isUniqueViolation } from '../../users/users.service.js';
+import { UsersService } from '../../users/users.service.js';
+import { BlacklistWriter } from './blacklist-writer.js';
 import type { SessionClaims } from '../tokens/token-claims.js';
 import { RevokedTokenFamily } from './revoked-token-family.entity.js';
 import { StoreUnavailableException } from './store-unavailable.exception.js';
@@ -49,6 +50,7 @@ export class TokenRevocationService {
     @InjectRepository(RevokedTokenFamily) private readonly families: Repository<RevokedTokenFamily>,
     private readonly users: UsersService,
     private readonly cache: AtomicStore,
+    private readonly writer: BlacklistWriter,
   ) {}
 
   /** True when a session token (access or refresh) is still good: none of its revocations apply. */
@@ -56,7 +58,10 @@ export class TokenRevocationService {
     return this.check(claims, true);
   }
 
-  /** Like {@link isSessionValid} but ignoring the token's own blacklisting (refresh grace). */
+  /**
+   * Like {@link isSessionValid} but ignoring the token's own blacklisting: for refresh, whose
+   * blacklist insert decides that atomically, and for its grace period.
+   */
   async isFamilyAndUserValid(claims: SessionClaims): Promise<boolean> {
     return this.check(claims, false);
   }
@@ -72,10 +77,13 @@ export class TokenRevocationService {
           this.loadFlag(familyKey(claims.fam), ttlMs, () =>
             this.families.existsBy({ familyId: claims.fam }),
           ),
+        // Not looked up at all when the caller decides the jti itself (refresh claims it).
         jti ??
-          this.loadFlag(jtiKey(claims.jti), ttlMs, () =>
-            this.blacklist.existsBy({ jti: claims.jti }),
-          ),
+          (checkJti
+            ? this.loadFlag(jtiKey(claims.jti), ttlMs, () =>
+                this.blacklist.existsBy({ jti: claims.jti }),
+              )
+            : NOT_REVOKED),
       ]);
       return (
         gen === String(claims.gen) &&
@@ -88,23 +96,20 @@ export class TokenRevocationService {
   /**
    * Blacklists one token. Returns true when this call revoked it and false when it already was:
    * the unique `jti` makes this an atomic claim, which is what keeps refresh and reset tokens
-   * single-use under parallel requests and across instances.
+   * single-use under parallel requests and across instances. Concurrent revocations share one
+   * statement (see {@link BlacklistWriter}).
    */
   async revokeToken(token: TokenToRevoke, reason: RevocationReason): Promise<boolean> {
     return this.failClosed(async () => {
-      try {
-        await this.blacklist.insert({
-          jti: token.jti,
-          tokenType: token.type,
-          userId: token.userId,
-          reason,
-          expiresAt: new Date(token.exp * 1000),
-          createdAt: new Date(),
-        });
-      } catch (error) {
-        if (isUniqueViolation(error)) return false;
-        throw error;
-      }
+      const claimed = await this.writer.insert({
+        jti: token.jti,
+        tokenType: token.type,
+        userId: token.userId,
+        reason,
+        expiresAt: new Date(token.exp * 1000),
+        createdAt: new Date(),
+      });
+      if (!claimed) return false;
       await this.cache.set(jtiKey(token.jti), REVOKED, cacheTtl(token.exp));
       return true;
     });

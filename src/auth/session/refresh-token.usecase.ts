@@ -33,9 +33,12 @@ export class RefreshTokenUseCase {
     if (!token) throw new BadRequestException(AuthMessages.refreshTokenRequired);
 
     const claims = this.tokens.verify(token, 'refresh');
-    if (!claims || !(await this.revocation.isSessionValid(claims))) {
-      // A rotated token fails the jti check above; tell reuse apart from mere invalidity, and
-      // within the grace period answer it with a pair like the race below.
+    // The token's own blacklisting is not looked up here: the insert below is an atomic claim on
+    // its unique jti and fails for a blacklisted token anyway, which saves a database read on
+    // every refresh (a new token is never in the cache).
+    if (!claims || !(await this.revocation.isFamilyAndUserValid(claims))) {
+      // A token of a revoked family may still be a rotated one being reused; tell reuse apart
+      // from mere invalidity.
       const pair = claims ? await this.handleReuse(claims) : null;
       if (pair) return pair;
       throw new UnauthorizedException(AuthMessages.invalidRefreshToken);
@@ -46,7 +49,8 @@ export class RefreshTokenUseCase {
       'rotated',
     );
     if (!rotated) {
-      // Lost a race to a parallel refresh of the same token.
+      // Already blacklisted: rotated before (reuse, or a lost race with a parallel refresh of
+      // the same token; within the grace period both get a pair) or logged out.
       const pair = await this.handleReuse(claims);
       if (pair) return pair;
       throw new UnauthorizedException(AuthMessages.invalidRefreshToken);
