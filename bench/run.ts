@@ -14,22 +14,24 @@
  * ceiling measured in the same run. Results go to bench/results/<timestamp>.json.
  */
 import * as argon2 from 'argon2';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ChildServer, freePort } from './support/child-server.js';
 import { profilesIn, summariseProfile, type ProfileLine } from './support/cpu-profile.js';
 import { answers, ScratchPostgres, ScratchRedis } from './support/external-stores.js';
-import { drive, type LoadSettings, type ScenarioResult } from './support/load.js';
+import type { Argon2Request, Argon2Slice } from './argon2-baseline.js';
 import {
-  parseBenchOptions,
-  threadPoolSize,
-  type BenchOptions,
-  type ScenarioName,
-} from './support/options.js';
+  httpMeasurable,
+  interleave,
+  type InterleaveSettings,
+  type Measurable,
+  type Scenario,
+} from './support/load.js';
+import { parseBenchOptions, threadPoolSize, type BenchOptions } from './support/options.js';
 import {
   bareScenario,
   loginScenario,
@@ -43,9 +45,7 @@ import { BenchSmtpSink } from './support/smtp-sink.js';
 import {
   evaluate,
   renderTable,
-  type Argon2Figures,
   type BenchReport,
-  type Ceiling,
   type PairedResult,
   type PendingFootprint,
   type ServiceRun,
@@ -55,6 +55,19 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The package root: build-bench/bench/ → ../.. */
 const root = resolve(here, '..', '..');
 const ACCOUNTS = 8;
+
+/**
+ * The Node.js flags the service runs with in production: those of `npm run start:prod`, read from
+ * package.json so that the bench measures what is deployed.
+ */
+function productionNodeArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const words = pkg.scripts['start:prod'].split(/\s+/);
+  return words.slice(words.indexOf('node') + 1, words.indexOf('dist/main.js'));
+}
+const serviceNodeArgs = productionNodeArgs();
 
 const options = parseBenchOptions(process.argv.slice(2), process.env);
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -121,12 +134,13 @@ async function startService(name: string, env: NodeJS.ProcessEnv): Promise<Child
     cwd: workDir,
     nodeArgs: options.profile
       ? [
+          ...serviceNodeArgs,
           '--cpu-prof',
           `--cpu-prof-dir=${profileDir}`,
           '--import',
           join(here, 'support', 'exit-on-sigusr2.js'),
         ]
-      : [],
+      : serviceNodeArgs,
     stopSignal: options.profile ? 'SIGUSR2' : 'SIGTERM',
   });
 }
@@ -148,9 +162,10 @@ function printProfile(
   return summary;
 }
 
-async function measureBare(): Promise<ScenarioResult> {
+/** The bare app, started once and kept for every bare ceiling of the run. */
+async function startBare(): Promise<ChildServer> {
   const port = await freePort();
-  const server = await ChildServer.start({
+  return ChildServer.start({
     script: join(here, 'bare-app.js'),
     env: { ...process.env, NODE_ENV: 'production', PORT: String(port) },
     port,
@@ -158,19 +173,67 @@ async function measureBare(): Promise<ScenarioResult> {
     logFile: join(workDir, 'logs', 'bare.log'),
     cwd: workDir,
   });
-  try {
-    return await drive(server.baseUrl, bareScenario(), fastSettings(options), server);
-  } finally {
-    await server.stop();
+}
+
+/** The argon2id ceiling process (see argon2-baseline.ts), started once. */
+class Argon2Process {
+  private constructor(private readonly child: ChildProcess) {}
+
+  static async start(): Promise<Argon2Process> {
+    const child = spawn(process.execPath, [join(here, 'argon2-baseline.js')], {
+      // The service's pool, as main.ts sizes it.
+      env: { ...process.env, UV_THREADPOOL_SIZE: String(poolSize) },
+      cwd: workDir,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    await new Promise<void>((resolvePromise, reject) => {
+      child.once('message', () => resolvePromise());
+      child.once('exit', (code) => reject(new Error(`argon2 baseline exited ${code}`)));
+    });
+    return new Argon2Process(child);
+  }
+
+  run(request: Argon2Request): Promise<Argon2Slice> {
+    return new Promise((resolvePromise) => {
+      this.child.once('message', (slice: Argon2Slice) => resolvePromise(slice));
+      this.child.send(request);
+    });
+  }
+
+  measurable(
+    operation: Argon2Request['operation'],
+    onSlice: (slice: Argon2Slice) => void,
+  ): Measurable {
+    return {
+      name: `argon2 ${operation}`,
+      unit: 'ops/s',
+      connections: poolSize,
+      warm: async (seconds) => {
+        await this.run({ operation, ms: seconds * 1000 });
+      },
+      slice: async (seconds) => {
+        const slice = await this.run({ operation, ms: seconds * 1000 });
+        onSlice(slice);
+        return {
+          units: slice.operations,
+          requests: slice.operations,
+          seconds: slice.seconds,
+          cpuSeconds: slice.cpuSeconds,
+          errors: 0,
+          statusCodes: {},
+          latenciesMs: [],
+        };
+      },
+    };
+  }
+
+  stop(): void {
+    this.child.disconnect();
   }
 }
 
-function fastSettings(o: BenchOptions): LoadSettings {
-  return { connections: o.connections, duration: o.duration, warmup: o.warmup };
-}
-
-function argon2Settings(o: BenchOptions): LoadSettings {
-  return { connections: o.argon2Connections, duration: o.duration, warmup: o.warmup };
+function interleaveSettings(o: BenchOptions): InterleaveSettings {
+  return { duration: o.duration, warmup: o.warmup, slices: o.slices };
 }
 
 /** Accounts created and logged in through the API: the users the scenarios act as. */
@@ -187,61 +250,82 @@ async function prepareAccounts(
 async function runScenarios(
   name: string,
   server: ChildServer,
+  ceilings: Ceilings,
   sink: BenchSmtpSink,
 ): Promise<PairedResult[]> {
   const sessions = await prepareAccounts(server.baseUrl, sink, `${name}-${runTag}`);
   const emails = sessions.map((session) => session.email);
   const results: PairedResult[] = [];
   for (const scenarioName of options.scenarios) {
-    log(`${name}: ${scenarioName}`);
-    const ceiling = await measureCeiling(scenarioName);
-    let result: ScenarioResult;
+    log(`${name}: ${scenarioName} (interleaved with its ceiling, ${options.slices} slices each)`);
+    let scenario: Scenario;
+    let argon2Operation: Argon2Request['operation'] | undefined;
     switch (scenarioName) {
       case 'me':
-        result = await drive(server.baseUrl, meScenario(sessions), fastSettings(options), server);
+        scenario = meScenario(sessions);
         break;
       case 'login':
-        result = await drive(
-          server.baseUrl,
-          loginScenario(emails),
-          argon2Settings(options),
-          server,
-        );
+        scenario = loginScenario(emails);
+        argon2Operation = 'verify';
         break;
       case 'refresh':
-        result = await drive(
-          server.baseUrl,
-          refreshScenario(
-            async (index) => (await login(server.baseUrl, emails[index % ACCOUNTS])).refresh,
-          ),
-          fastSettings(options),
-          server,
+        scenario = refreshScenario(
+          async (index) => (await login(server.baseUrl, emails[index % ACCOUNTS])).refresh,
         );
         break;
       case 'pairs':
-        result = await drive(
-          server.baseUrl,
-          pairsScenario(sink, `${name}-${runTag}`),
-          argon2Settings(options),
-          server,
-        );
+        scenario = pairsScenario(sink, `${name}-${runTag}`);
+        argon2Operation = 'hash';
         break;
     }
-    log(
-      `  ${result.rate.toFixed(1)} ${result.unit}, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ` +
-        `errors ${result.errors}, peak RSS ${(result.peakRssBytes! / 2 ** 20).toFixed(0)} MB, ` +
-        `server CPU ${result.serverCpuUs?.toFixed(0)} µs per ${result.unit === 'pairs/s' ? 'pair' : 'request'}`,
+    let argon2Slice: Argon2Slice | undefined;
+    const ceiling = argon2Operation
+      ? ceilings.argon2.measurable(argon2Operation, (slice) => (argon2Slice = slice))
+      : httpMeasurable(ceilings.bare.baseUrl, bareScenario(), options.connections, ceilings.bare);
+    const connections = argon2Operation ? options.argon2Connections : options.connections;
+    const measured = await interleave(
+      httpMeasurable(server.baseUrl, scenario, connections, server),
+      ceiling,
+      interleaveSettings(options),
     );
-    log(`  ratio ${(result.rate / ceiling.rate).toFixed(2)} × ${ceiling.name}`);
-    results.push({ ...result, ceiling });
+    const result: PairedResult = {
+      ...measured.scenario,
+      ceiling: {
+        name: ceiling.name,
+        rate: measured.ceiling.rate,
+        result: measured.ceiling,
+        argon2: argon2Slice
+          ? { params: argon2Slice.params, concurrency: argon2Slice.concurrency }
+          : undefined,
+      },
+    };
+    const c = measured.ceiling;
+    log(
+      `  ceiling ${c.name}: ${c.rate.toFixed(1)} ${c.unit}, CPU ${c.cpuUs?.toFixed(0)} µs each` +
+        (c.p50Ms === null ? '' : `, p50 ${c.p50Ms} ms, p99 ${c.p99Ms} ms, errors ${c.errors}`),
+    );
+    log(
+      `  ${scenarioName}: ${result.rate.toFixed(1)} ${result.unit}, p50 ${result.p50Ms} ms, ` +
+        `p99 ${result.p99Ms} ms, errors ${result.errors}, peak RSS ` +
+        `${(result.peakRssBytes! / 2 ** 20).toFixed(0)} MB, server CPU ${result.cpuUs?.toFixed(0)} µs each`,
+    );
+    log(`  ratio ${(result.rate / c.rate).toFixed(2)} × ${c.name}`);
+    results.push(result);
   }
   return results;
+}
+
+/** The ceiling processes, shared by every run. */
+interface Ceilings {
+  bare: ChildServer;
+  argon2: Argon2Process;
 }
 
 async function serviceRun(
   name: string,
   description: ServiceRun['description'],
   env: NodeJS.ProcessEnv,
+  ceilings: Ceilings,
   sink: BenchSmtpSink,
   seeded?: SeedCounts,
 ): Promise<ServiceRun> {
@@ -249,7 +333,7 @@ async function serviceRun(
   const server = await startService(name, env);
   let scenarios: PairedResult[];
   try {
-    scenarios = await runScenarios(name, server, sink);
+    scenarios = await runScenarios(name, server, ceilings, sink);
   } finally {
     await server.stop();
   }
@@ -257,45 +341,13 @@ async function serviceRun(
   return { name, description, seeded, scenarios, profile };
 }
 
-async function measureArgon2(operation: 'verify' | 'hash'): Promise<Argon2Figures> {
-  return jsonChild<Argon2Figures>('argon2-baseline.js', {
-    ...process.env,
-    // The service's pool, as main.ts sizes it.
-    UV_THREADPOOL_SIZE: String(poolSize),
-    BENCH_POOL_SIZE: String(poolSize),
-    BENCH_ARGON2_OPERATION: operation,
-    BENCH_ARGON2_DURATION_MS: String(options.argon2Duration * 1000),
-  });
-}
-
-/**
- * The ceiling of a scenario, measured right before it: the load other processes put on a shared
- * machine changes from minute to minute, and a ratio means something only when both of its
- * figures saw the same load.
- */
-async function measureCeiling(scenario: ScenarioName): Promise<Ceiling> {
-  if (scenario === 'login' || scenario === 'pairs') {
-    const operation = scenario === 'login' ? 'verify' : 'hash';
-    const argon2Figures = await measureArgon2(operation);
-    log(
-      `  ceiling: argon2id ${operation} ${argon2Figures.perSecond.toFixed(1)}/s (${poolSize} threads)`,
-    );
-    return { name: `argon2 ${operation}`, rate: argon2Figures.perSecond, argon2: argon2Figures };
-  }
-  const bare = await measureBare();
-  log(
-    `  ceiling: bare ${bare.rate.toFixed(0)} req/s, p50 ${bare.p50Ms} ms, p99 ${bare.p99Ms} ms, ` +
-      `errors ${bare.errors}, server CPU ${bare.serverCpuUs?.toFixed(0)} µs per request`,
-  );
-  return { name: 'bare', rate: bare.rate, bare };
-}
-
 async function main(): Promise<void> {
   log(
     `Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), ` +
-      `thread pool ${poolSize}, work dir ${workDir}`,
+      `thread pool ${poolSize}, service flags [${serviceNodeArgs.join(' ')}], work dir ${workDir}`,
   );
   const sink = await new BenchSmtpSink().start();
+  const ceilings: Ceilings = { bare: await startBare(), argon2: await Argon2Process.start() };
   const runs: ServiceRun[] = [];
   let pending: PendingFootprint | undefined;
   let external: BenchReport['external'] = { ran: false, reason: 'disabled (--no-external)' };
@@ -306,6 +358,7 @@ async function main(): Promise<void> {
         'sqlite',
         { database: 'SQLite', store: 'in-process' },
         sqliteEnv('empty.sqlite'),
+        ceilings,
         sink,
       ),
     );
@@ -333,6 +386,7 @@ async function main(): Promise<void> {
           'sqlite-seeded',
           { database: 'SQLite (seeded)', store: 'in-process' },
           sqliteEnv('seeded.sqlite'),
+          ceilings,
           sink,
           seeded,
         ),
@@ -341,7 +395,7 @@ async function main(): Promise<void> {
       pending = await jsonChild<PendingFootprint>(
         'pending-footprint.js',
         { ...sqliteEnv('pending.sqlite'), BENCH_PENDING: String(options.pending) },
-        ['--expose-gc'],
+        [...serviceNodeArgs, '--expose-gc'],
       );
       log(
         `  RSS ${(pending.rssBeforeBytes / 2 ** 20).toFixed(0)} MB → ${(pending.rssAfterBytes / 2 ** 20).toFixed(0)} MB`,
@@ -373,6 +427,7 @@ async function main(): Promise<void> {
                 'postgres-redis',
                 { database: 'PostgreSQL', store: `Redis db ${redis.index}` },
                 serviceEnv(sink, database.url, redis.url),
+                ceilings,
                 sink,
               ),
             );
@@ -394,6 +449,7 @@ async function main(): Promise<void> {
         cpu: cpus()[0]?.model ?? 'unknown',
         memoryBytes: totalmem(),
         threadPool: poolSize,
+        serviceNodeArgs,
       },
       options,
       runs,
@@ -411,6 +467,8 @@ async function main(): Promise<void> {
     log(`results: ${file}`);
     if (report.verdicts.some((verdict) => !verdict.ok)) process.exitCode = 1;
   } finally {
+    ceilings.argon2.stop();
+    await ceilings.bare.stop();
     await sink.stop();
   }
 }

@@ -89,6 +89,19 @@ export class ChildServer {
     return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
   }
 
+  /**
+   * Waits until the server has stopped working off what a stopped load left queued (requests in
+   * flight, argon2 jobs in the thread pool): at most `maxMs`, polling its CPU time.
+   */
+  async waitIdle(maxMs = 5_000): Promise<void> {
+    const deadline = Date.now() + maxMs;
+    while (Date.now() < deadline) {
+      const before = this.cpuSeconds();
+      await sleep(100);
+      if (this.cpuSeconds() - before <= 0.01) return;
+    }
+  }
+
   /** Resets the peak to the current RSS (proc(5): writing 5 to clear_refs). */
   resetPeakRss(): void {
     writeFileSync(`/proc/${this.pid}/clear_refs`, '5');

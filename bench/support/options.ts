@@ -7,12 +7,12 @@ export interface BenchOptions {
   duration: number;
   /** Seconds of load before each measurement, not counted. */
   warmup: number;
+  /** Slices a scenario and its ceiling are measured in, alternately. */
+  slices: number;
   /** Connections for the scenarios that argon2 does not bound (bare, me, refresh). */
   connections: number;
   /** Connections for login and register+confirm: enough to keep the argon2 threads busy. */
   argon2Connections: number;
-  /** Seconds each argon2 ceiling is measured for. */
-  argon2Duration: number;
   scale: boolean;
   seedUsers: number;
   seedBlacklist: number;
@@ -32,9 +32,9 @@ export type ScenarioName = (typeof SCENARIOS)[number];
 const HELP = `npm run bench -- [flags]   (each flag also reads BENCH_<NAME> from the environment)
   --duration S            seconds per measured scenario (8)
   --warmup S              seconds of unmeasured load before each (2)
+  --slices N              alternate slices of a scenario and its ceiling (4)
   --connections N         connections for bare, me, refresh (50)
-  --argon2-connections N  connections for login and register+confirm (4 x thread pool)
-  --argon2-duration S     seconds per argon2 ceiling (duration)
+  --argon2-connections N  connections for login and register+confirm (8 x thread pool)
   --no-scale              skip the seeded SQLite run and the pending-registration footprint
   --seed-users N          users seeded for the scale run (100000)
   --seed-blacklist N      blacklist rows seeded for the scale run (1000000)
@@ -53,9 +53,9 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     options: {
       duration: { type: 'string' },
       warmup: { type: 'string' },
+      slices: { type: 'string' },
       connections: { type: 'string' },
       'argon2-connections': { type: 'string' },
-      'argon2-duration': { type: 'string' },
       'no-scale': { type: 'boolean' },
       'seed-users': { type: 'string' },
       'seed-blacklist': { type: 'string' },
@@ -98,9 +98,9 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
   return {
     duration,
     warmup: positive('warmup', 2),
+    slices: positive('slices', 4),
     connections: positive('connections', 50),
-    argon2Connections: positive('argon2-connections', 4 * threadPoolSize(env)),
-    argon2Duration: positive('argon2-duration', duration),
+    argon2Connections: positive('argon2-connections', 8 * threadPoolSize(env)),
     scale: !toggle('no-scale'),
     seedUsers: positive('seed-users', 100_000),
     seedBlacklist: positive('seed-blacklist', 1_000_000),
