@@ -20,6 +20,14 @@ const NO_SESSIONS = 'x';
 /** How long a user's generation is cached; revocations overwrite it at once anyway. */
 const GENERATION_CACHE_MS = 10 * 60_000;
 const MIN_CACHE_MS = 1_000;
+/**
+ * How long the "revoked" mark written with a blacklisted token stays cached. Its job is to beat
+ * a reader that looked the token up just before the insert and is about to cache "not revoked"
+ * (a matter of milliseconds); later readers find the row in the database and cache the answer
+ * themselves. Every refresh blacklists a token, so a mark kept for the token's whole lifetime
+ * (a day for refresh tokens) made the in-process store grow by one entry per refresh for a day.
+ */
+const REVOKED_MARK_MS = 60_000;
 
 /** A token to revoke on its own. */
 export interface TokenToRevoke {
@@ -110,7 +118,11 @@ export class TokenRevocationService {
         createdAt: new Date(),
       });
       if (!claimed) return false;
-      await this.cache.set(jtiKey(token.jti), REVOKED, cacheTtl(token.exp));
+      await this.cache.set(
+        jtiKey(token.jti),
+        REVOKED,
+        Math.min(cacheTtl(token.exp), REVOKED_MARK_MS),
+      );
       return true;
     });
   }
