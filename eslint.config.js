@@ -12,6 +12,7 @@ export default tseslint.config(
       'build-*/',
       'test/package/host-app/',
       'data/',
+      'bench/tmp/',
       'eslint.config.js',
     ],
   },

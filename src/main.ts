@@ -1,3 +1,5 @@
+// First: sizes libuv's thread pool before anything uses it (see config/thread-pool.ts).
+import './config/size-thread-pool.js';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './bootstrap/create-app.js';

@@ -8,6 +8,7 @@ import { MailModule } from '../mail/mail.module.js';
 import { PasswordModule } from '../password/password.module.js';
 import { StateModule } from '../state/state.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { AccessTokenAuthenticator } from './guards/access-token-authenticator.js';
 import { JwtAuthGuard } from './guards/jwt-auth.guard.js';
 import { JwtStrategy } from './guards/jwt.strategy.js';
 import { ChangePasswordUseCase } from './password/change-password.usecase.js';
@@ -55,6 +56,7 @@ import { TokenService } from './tokens/token.service.js';
     TokenService,
     TokenRevocationService,
     RevocationPruner,
+    AccessTokenAuthenticator,
     JwtStrategy,
     JwtAuthGuard,
     LoginAttempts,
@@ -68,6 +70,12 @@ import { TokenService } from './tokens/token.service.js';
     ResetPasswordUseCase,
     ChangePasswordUseCase,
   ],
-  exports: [JwtAuthGuard, TokenService, TokenRevocationService, RevocationPruner],
+  exports: [
+    JwtAuthGuard,
+    AccessTokenAuthenticator,
+    TokenService,
+    TokenRevocationService,
+    RevocationPruner,
+  ],
 })
 export class AuthModule {}

@@ -3,7 +3,7 @@ import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nes
 import { BearerAuth } from '../auth/decorators/bearer-auth.decorator.js';
 import { CurrentUser, type AuthenticatedUser } from '../auth/decorators/current-user.decorator.js';
 import { ApiBodyErrors, ApiError, MALFORMED_JSON } from '../common/http/api-error.decorator.js';
-import { ProfileResponse, toProfileResponse } from './dto/profile.response.js';
+import { ProfileResponse } from './dto/profile.response.js';
 import { UpdateProfileDto } from './dto/update-profile.dto.js';
 import { ProfileService } from './profile.service.js';
 
@@ -33,8 +33,8 @@ export class ProfileController {
     example: PROFILE_EXAMPLE,
     description: 'The signed-in user.',
   })
-  async getProfile(@CurrentUser() caller: AuthenticatedUser): Promise<ProfileResponse> {
-    return toProfileResponse(await this.profile.get(caller.id));
+  getProfile(@CurrentUser() caller: AuthenticatedUser): Promise<ProfileResponse> {
+    return this.profile.get(caller.id);
   }
 
   @Patch()
@@ -53,11 +53,11 @@ export class ProfileController {
     'Invalid field': ['full_name should not be empty'],
     ...MALFORMED_JSON,
   })
-  async updateProfile(
+  updateProfile(
     @CurrentUser() caller: AuthenticatedUser,
     @Body() body: UpdateProfileDto,
   ): Promise<ProfileResponse> {
-    return toProfileResponse(await this.profile.rename(caller.id, body.full_name));
+    return this.profile.rename(caller.id, body.full_name);
   }
 
   @Delete()

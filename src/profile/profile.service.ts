@@ -1,30 +1,56 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { TokenRevocationService } from '../auth/revocation/token-revocation.service.js';
-import type { User } from '../users/user.entity.js';
+import { AtomicStore } from '../state/atomic-store.js';
 import { UsersService } from '../users/users.service.js';
+import { toProfileResponse, type ProfileResponse } from './dto/profile.response.js';
 
-/** The signed-in user's own account: read, rename, deactivate. */
+/** How long a profile stays cached; every change overwrites or drops it at once anyway. */
+const PROFILE_CACHE_MS = 10 * 60_000;
+
+/**
+ * The signed-in user's own account: read, rename, deactivate. `GET me/` is the most frequent
+ * guarded call, so the profile is cached in the {@link AtomicStore} (shared by every instance with
+ * Redis) instead of costing a database round trip per request. As for the revocation cache,
+ * writes overwrite the cached copy and reads fill it only with set-if-absent, so a read racing a
+ * rename never puts the old name back.
+ */
 @Injectable()
 export class ProfileService {
   constructor(
     private readonly users: UsersService,
     private readonly revocation: TokenRevocationService,
+    private readonly cache: AtomicStore,
   ) {}
 
-  async get(userId: string): Promise<User> {
-    const user = await this.users.findById(userId);
-    // The guard let the token through, so only a race with deactivation lands here.
-    if (!user || !user.isActive) throw new UnauthorizedException();
-    return user;
+  async get(userId: string): Promise<ProfileResponse> {
+    const cached = await this.cache.get(profileKey(userId));
+    if (cached !== null) return JSON.parse(cached) as ProfileResponse;
+    const profile = await this.load(userId);
+    await this.cache.setIfAbsent(profileKey(userId), JSON.stringify(profile), PROFILE_CACHE_MS);
+    return profile;
   }
 
-  async rename(userId: string, fullName: string): Promise<User> {
+  async rename(userId: string, fullName: string): Promise<ProfileResponse> {
     await this.users.updateFullName(userId, fullName);
-    return this.get(userId);
+    const profile = await this.load(userId);
+    await this.cache.set(profileKey(userId), JSON.stringify(profile), PROFILE_CACHE_MS);
+    return profile;
   }
 
   /** Soft delete: the row stays, the account can no longer sign in, every token dies. */
   async deactivate(userId: string): Promise<void> {
     await this.revocation.revokeAllForUser(userId, { isActive: false });
+    await this.cache.delete(profileKey(userId));
   }
+
+  private async load(userId: string): Promise<ProfileResponse> {
+    const user = await this.users.findById(userId);
+    // The guard let the token through, so only a race with deactivation lands here.
+    if (!user || !user.isActive) throw new UnauthorizedException();
+    return toProfileResponse(user);
+  }
+}
+
+function profileKey(userId: string): string {
+  return `profile:${userId}`;
 }

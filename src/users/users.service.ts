@@ -93,7 +93,15 @@ export class UsersService {
     try {
       // A single INSERT, not save(): save() opens a transaction, and on SQLite's one shared
       // connection the loser's ROLLBACK of a parallel confirmation undid the winner's row.
-      await this.users.insert(user);
+      // updateEntity(false): TypeORM would otherwise read the row back on SQLite (no RETURNING
+      // there) for `updated_at`, which nobody reads from the returned user.
+      await this.users
+        .createQueryBuilder()
+        .insert()
+        .into(User)
+        .values(user)
+        .updateEntity(false)
+        .execute();
       return user;
     } catch (error) {
       if (isUniqueViolation(error)) throw new ConflictException(EMAIL_ALREADY_REGISTERED);

@@ -4,38 +4,47 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import type { OtpAuthOptions } from '../../config/otp-auth-options.js';
 import { InjectOtpAuthOptions } from '../../core/otp-auth-core.module-definition.js';
 import type { AuthenticatedUser } from '../decorators/current-user.decorator.js';
-import { TokenRevocationService } from '../revocation/token-revocation.service.js';
 import { createSigningKey, JWT_ALGORITHM } from '../tokens/token-signing-key.js';
 import { isClaimsOf } from '../tokens/token.service.js';
+import { AccessTokenAuthenticator } from './access-token-authenticator.js';
 
 /** Name of the passport strategy. */
 export const OTP_AUTH_JWT_STRATEGY = 'otp-auth-jwt';
 
 /**
- * passport-jwt: a Bearer access token from the Authorization header only (never the query
- * string), HS256 only, our issuer and audience, type `access`, and not revoked.
+ * Where the Bearer token is read: the Authorization header only (never the query string). The
+ * guard's shortcut for known tokens reads it the same way.
+ */
+export const extractBearerToken = ExtractJwt.fromAuthHeaderAsBearerToken();
+
+/**
+ * passport-jwt: a Bearer access token, HS256 only, our issuer and audience, type `access`, and
+ * not revoked.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, OTP_AUTH_JWT_STRATEGY) {
   constructor(
-    private readonly revocation: TokenRevocationService,
+    private readonly authenticator: AccessTokenAuthenticator,
     @InjectOtpAuthOptions() options: OtpAuthOptions,
   ) {
     super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      jwtFromRequest: extractBearerToken,
       // A KeyObject, not the string: see token-signing-key.ts.
       secretOrKey: createSigningKey(options.auth.jwtSecret) as unknown as string,
       algorithms: [JWT_ALGORITHM],
       issuer: options.auth.issuer,
       audience: options.auth.audience,
       ignoreExpiration: false,
+      passReqToCallback: true,
     });
   }
 
   /** Returning false makes passport answer 401; a store failure propagates as 503. */
-  async validate(payload: unknown): Promise<AuthenticatedUser | false> {
+  async validate(request: unknown, payload: unknown): Promise<AuthenticatedUser | false> {
     if (!isClaimsOf(payload, 'access')) return false;
-    if (!(await this.revocation.isSessionValid(payload))) return false;
-    return { id: payload.sub, jti: payload.jti, exp: payload.exp, family: payload.fam };
+    const user = await this.authenticator.authenticate(payload);
+    const token = extractBearerToken(request as Parameters<typeof extractBearerToken>[0]);
+    if (user && token) this.authenticator.remember(token, payload);
+    return user;
   }
 }

@@ -1,0 +1,140 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** A free loopback port (bound and released at once). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export interface ChildServerOptions {
+  /** Script run by this Node binary (the bench's own: Node 24 through the `node` dev dependency). */
+  script: string;
+  env: NodeJS.ProcessEnv;
+  port: number;
+  /** A path answering 200 once the server is ready. */
+  readyPath: string;
+  /** Where stdout and stderr go; the service logs as it would in production. */
+  logFile: string;
+  nodeArgs?: string[];
+  cwd?: string;
+  /** SIGTERM by default; a profiled server is stopped with SIGUSR2 (see exit-on-sigusr2.ts). */
+  stopSignal?: NodeJS.Signals;
+}
+
+/** USER_HZ: 100 on Linux, whatever the kernel's own tick rate. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** Reads a `Vm*` line of /proc/<pid>/status, in bytes. */
+function procStatusBytes(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1];
+  if (kib === undefined) throw new Error(`no ${field} in /proc/${pid}/status`);
+  return Number(kib) * 1024;
+}
+
+/** A server under test in a process of its own, so that its memory and CPU are its own. */
+export class ChildServer {
+  private exited?: Promise<number | null>;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly baseUrl: string,
+    private readonly logFile: string,
+    private readonly stopSignal: NodeJS.Signals,
+  ) {}
+
+  static async start(options: ChildServerOptions): Promise<ChildServer> {
+    const log = openSync(options.logFile, 'a');
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script], {
+      env: options.env,
+      cwd: options.cwd,
+      stdio: ['ignore', log, log],
+    });
+    closeSync(log);
+    const server = new ChildServer(
+      child,
+      `http://127.0.0.1:${options.port}`,
+      options.logFile,
+      options.stopSignal ?? 'SIGTERM',
+    );
+    server.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    await server.waitReady(options.readyPath);
+    return server;
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /** Peak resident memory since the start or the last {@link resetPeakRss}, in bytes. */
+  peakRss(): number {
+    return procStatusBytes(this.pid, 'VmHWM');
+  }
+
+  rss(): number {
+    return procStatusBytes(this.pid, 'VmRSS');
+  }
+
+  /** CPU time the server has used so far (user + system), in seconds; proc(5) fields 14 and 15. */
+  cpuSeconds(): number {
+    const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+    // The command name may hold spaces; the fields are counted after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  }
+
+  /**
+   * Waits until the server has stopped working off what a stopped load left queued (requests in
+   * flight, argon2 jobs in the thread pool): at most `maxMs`, polling its CPU time.
+   */
+  async waitIdle(maxMs = 5_000): Promise<void> {
+    const deadline = Date.now() + maxMs;
+    while (Date.now() < deadline) {
+      const before = this.cpuSeconds();
+      await sleep(100);
+      if (this.cpuSeconds() - before <= 0.01) return;
+    }
+  }
+
+  /** Resets the peak to the current RSS (proc(5): writing 5 to clear_refs). */
+  resetPeakRss(): void {
+    writeFileSync(`/proc/${this.pid}/clear_refs`, '5');
+  }
+
+  /** SIGTERM, as an orchestrator stops a container; SIGKILL when it does not exit in time. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill(this.stopSignal);
+    const exited = await Promise.race([this.exited, sleep(15_000).then(() => 'timeout' as const)]);
+    if (exited === 'timeout') {
+      this.child.kill('SIGKILL');
+      await this.exited;
+    }
+  }
+
+  private async waitReady(path: string): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    let stopped = false;
+    void this.exited!.then(() => (stopped = true));
+    while (Date.now() < deadline) {
+      if (stopped) break;
+      try {
+        const response = await fetch(this.baseUrl + path, { signal: AbortSignal.timeout(2_000) });
+        await response.arrayBuffer();
+        if (response.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await sleep(100);
+    }
+    const tail = readFileSync(this.logFile, 'utf8').split('\n').slice(-15).join('\n');
+    await this.stop();
+    throw new Error(`server ${this.baseUrl} did not get ready; log tail:\n${tail}`);
+  }
+}
