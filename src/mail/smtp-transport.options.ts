@@ -1,14 +1,12 @@
-import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { MailOptions } from '../config/otp-auth-options.js';
 
 /**
  * Nodemailer SMTP options from `MAIL_URL` (`smtp://user:pass@host:port`, or `smtps://` for
  * implicit TLS), with timeouts of seconds instead of nodemailer's minutes so that a dead server
- * turns into a prompt 503. Pooled: a few connections are kept open and reused, instead of a new
- * connection, greeting and EHLO (and TLS handshake) for every code sent, which was most of the
- * event loop's time in a registration.
+ * turns into a prompt 503.
  */
-export function smtpTransportOptions(mail: MailOptions): SMTPPool.Options {
+export function smtpTransportOptions(mail: MailOptions): SMTPTransport.Options {
   const url = new URL(mail.url ?? '');
   const secure = url.protocol === 'smtps:';
   const flag = (name: string): boolean | undefined => {
@@ -16,9 +14,6 @@ export function smtpTransportOptions(mail: MailOptions): SMTPPool.Options {
     return value === null ? undefined : value === 'true';
   };
   return {
-    pool: true,
-    maxConnections: 5,
-    maxMessages: 100,
     host: url.hostname,
     port: url.port ? Number(url.port) : secure ? 465 : 587,
     secure,
