@@ -16,7 +16,7 @@
 import * as argon2 from 'argon2';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -470,6 +470,10 @@ async function main(): Promise<void> {
     ceilings.argon2.stop();
     await ceilings.bare.stop();
     await sink.stop();
+    // The databases (the seeded one is some 200 MB); logs and profiles stay.
+    for (const name of readdirSync(workDir)) {
+      if (/\.sqlite(-wal|-shm)?$/.test(name)) rmSync(join(workDir, name), { force: true });
+    }
   }
 }
 

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AccessTokenAuthenticator } from '../../../src/auth/guards/access-token-authenticator.js';
+import type { TokenRevocationService } from '../../../src/auth/revocation/token-revocation.service.js';
+import type { AccessClaims } from '../../../src/auth/tokens/token-claims.js';
+
+function claims(overrides: Partial<AccessClaims> = {}): AccessClaims {
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    sub: 'user-1',
+    jti: 'jti-1',
+    iat: now,
+    exp: now + 900,
+    iss: 'otp-auth',
+    aud: 'otp-auth',
+    token_type: 'access',
+    fam: 'family-1',
+    gen: 0,
+    ...overrides,
+  };
+}
+
+/** A revocation service that answers from a set of revoked jtis and counts its checks. */
+class FakeRevocation {
+  readonly revoked = new Set<string>();
+  checks = 0;
+  isSessionValid(session: AccessClaims): Promise<boolean> {
+    this.checks += 1;
+    return Promise.resolve(!this.revoked.has(session.jti));
+  }
+}
+
+function authenticator(): { auth: AccessTokenAuthenticator; revocation: FakeRevocation } {
+  const revocation = new FakeRevocation();
+  const auth = new AccessTokenAuthenticator(revocation as unknown as TokenRevocationService);
+  return { auth, revocation };
+}
+
+describe('AccessTokenAuthenticator', () => {
+  it('recalls a remembered token by its exact string, and nothing else', () => {
+    const { auth } = authenticator();
+    auth.remember('header.payload.signature', claims());
+    assert.equal(auth.recall('header.payload.signature')?.jti, 'jti-1');
+    assert.equal(auth.recall('header.payload.signaturX'), undefined);
+  });
+
+  it('forgets a token once it expires (from the second its exp names on)', () => {
+    const { auth } = authenticator();
+    auth.remember('expired', claims({ exp: Math.floor(Date.now() / 1000) }));
+    assert.equal(auth.recall('expired'), undefined);
+  });
+
+  it('checks revocation on every authentication, remembered or not', async () => {
+    const { auth, revocation } = authenticator();
+    const session = claims();
+    auth.remember('token', session);
+    assert.deepEqual(await auth.authenticate(auth.recall('token')!), {
+      id: 'user-1',
+      jti: 'jti-1',
+      exp: session.exp,
+      family: 'family-1',
+    });
+    revocation.revoked.add('jti-1');
+    assert.equal(await auth.authenticate(auth.recall('token')!), false);
+    assert.equal(revocation.checks, 2);
+  });
+
+  it('keeps at most 10,000 tokens, forgetting the oldest first', () => {
+    const { auth } = authenticator();
+    for (let i = 0; i <= 10_000; i++) auth.remember(`token-${i}`, claims({ jti: `jti-${i}` }));
+    assert.equal(auth.recall('token-0'), undefined);
+    assert.equal(auth.recall('token-1')?.jti, 'jti-1');
+    assert.equal(auth.recall('token-10000')?.jti, 'jti-10000');
+  });
+});
