@@ -3,8 +3,7 @@ import './config/size-thread-pool.js';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './bootstrap/create-app.js';
-import { ConfigurationError } from './config/environment.js';
-import { loadAppConfig, loadDotEnv } from './config/load-app-config.js';
+import { loadAppConfigOrExit } from './config/load-app-config.js';
 
 const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'];
 /**
@@ -22,16 +21,7 @@ function exitIfShutdownStalls(): void {
 }
 
 async function main(): Promise<void> {
-  loadDotEnv();
-  let config;
-  try {
-    config = loadAppConfig(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigurationError)) throw error;
-    // One clear line per problem, no stack trace.
-    for (const problem of error.problems) console.error(`config error: ${problem}`);
-    process.exit(1);
-  }
+  const config = loadAppConfigOrExit();
   const app = await createApp(config);
   // SIGTERM (a deployment, a scale-in) and SIGINT: stop taking requests (new ones get 503 and the
   // connection closes, so the load balancer tries another instance), finish those in flight,

@@ -1,6 +1,11 @@
 import { existsSync } from 'node:fs';
 import { loadOrCreateDevelopmentSecret } from './development-secret.js';
-import { parseEnvironment, type AppConfig, type Environment } from './environment.js';
+import {
+  ConfigurationError,
+  parseEnvironment,
+  type AppConfig,
+  type Environment,
+} from './environment.js';
 
 /** Reads `.env` into the environment, without overriding what is already set. */
 export function loadDotEnv(path = '.env'): void {
@@ -13,4 +18,19 @@ export function loadDotEnv(path = '.env'): void {
  */
 export function loadAppConfig(env: Environment): AppConfig {
   return parseEnvironment(env, { developmentSecret: loadOrCreateDevelopmentSecret });
+}
+
+/**
+ * `.env` and the environment, validated, for a process's entry point: an invalid configuration
+ * prints one clear line per problem (no stack trace) and exits with code 1.
+ */
+export function loadAppConfigOrExit(): AppConfig {
+  loadDotEnv();
+  try {
+    return loadAppConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    for (const problem of error.problems) console.error(`config error: ${problem}`);
+    process.exit(1);
+  }
 }

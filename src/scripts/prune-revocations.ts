@@ -2,23 +2,14 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module.js';
 import { RevocationPruner } from '../auth/revocation/revocation-pruner.service.js';
-import { ConfigurationError } from '../config/environment.js';
-import { loadAppConfig, loadDotEnv } from '../config/load-app-config.js';
+import { loadAppConfigOrExit } from '../config/load-app-config.js';
 
 /**
  * `npm run prune`: deletes blacklist rows and revoked families whose tokens have expired, for
  * operators who prefer a cron job to the service's own hourly schedule.
  */
 async function main(): Promise<void> {
-  loadDotEnv();
-  let config;
-  try {
-    config = loadAppConfig(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigurationError)) throw error;
-    for (const problem of error.problems) console.error(`config error: ${problem}`);
-    process.exit(1);
-  }
+  const config = loadAppConfigOrExit();
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
     logger: ['error', 'warn'],
     abortOnError: false,

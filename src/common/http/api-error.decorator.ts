@@ -1,19 +1,8 @@
 import { applyDecorators, HttpStatus } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
-import { SERVICE_UNAVAILABLE } from './all-exceptions.filter.js';
+import { reasonPhrase, SERVICE_UNAVAILABLE } from './all-exceptions.filter.js';
 import { BodyErrorMessages } from './body-errors.js';
 import { ErrorResponse } from '../dto/message.response.js';
-
-const REASONS: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  404: 'Not Found',
-  409: 'Conflict',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  429: 'Too Many Requests',
-  503: 'Service Unavailable',
-};
 
 /** An error `message`: a string, or an array of strings for field validation errors. */
 export type ErrorMessage = string | readonly string[];
@@ -42,7 +31,7 @@ const RETRY_AFTER = {
 };
 
 function errorBody(status: number, message: ErrorMessage) {
-  return { statusCode: status, error: REASONS[status] ?? 'Error', message };
+  return { statusCode: status, error: reasonPhrase(status), message };
 }
 
 function isSingleMessage(examples: ErrorExamples): examples is ErrorMessage {

@@ -1,8 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { EmailField } from '../../common/dto/email-field.decorator.js';
-import { Trim } from '../../common/dto/field-transforms.js';
-import { StorableText } from '../../common/dto/storable-text.decorator.js';
+import { FullNameField } from '../../common/dto/full-name-field.decorator.js';
 
 export class RegisterDto {
   @EmailField()
@@ -17,11 +16,6 @@ export class RegisterDto {
   @IsString()
   password: string;
 
-  @ApiProperty({ example: 'Ada Lovelace', minLength: 1, maxLength: 150 })
-  @Trim()
-  @StorableText()
-  @MaxLength(150)
-  @IsNotEmpty()
-  @IsString()
+  @FullNameField('Ada Lovelace')
   full_name: string;
 }
