@@ -2,7 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectOtpAuthRepository } from '../../database/otp-auth-repositories.js';
 import { Repository } from 'typeorm';
 import { AtomicStore } from '../../state/atomic-store.js';
-import { UsersService, isUniqueViolation } from '../../users/users.service.js';
+import { UsersService } from '../../users/users.service.js';
+import { BlacklistInserter } from './blacklist-inserter.js';
 import type { SessionClaims } from '../tokens/token-claims.js';
 import { RevokedTokenFamily } from './revoked-token-family.entity.js';
 import { StoreUnavailableException } from './store-unavailable.exception.js';
@@ -64,6 +65,7 @@ export class TokenRevocationService {
     private readonly families: Repository<RevokedTokenFamily>,
     private readonly users: UsersService,
     private readonly cache: AtomicStore,
+    private readonly inserter: BlacklistInserter,
   ) {}
 
   /** True when a session token (access or refresh) is still good: none of its revocations apply. */
@@ -117,22 +119,16 @@ export class TokenRevocationService {
    */
   async revokeToken(token: TokenToRevoke, reason: RevocationReason): Promise<boolean> {
     return this.failClosed(() =>
-      this.cacheThenDatabase([jtiKey(token.jti)], cacheTtl(token.exp), async () => {
-        try {
-          await this.blacklist.insert({
-            jti: token.jti,
-            tokenType: token.type,
-            userId: token.userId,
-            reason,
-            expiresAt: new Date(token.exp * 1000),
-            createdAt: new Date(),
-          });
-          return true;
-        } catch (error) {
-          if (isUniqueViolation(error)) return false;
-          throw error;
-        }
-      }),
+      this.cacheThenDatabase([jtiKey(token.jti)], cacheTtl(token.exp), () =>
+        this.inserter.insert({
+          jti: token.jti,
+          tokenType: token.type,
+          userId: token.userId,
+          reason,
+          expiresAt: new Date(token.exp * 1000),
+          createdAt: new Date(),
+        }),
+      ),
     );
   }
 

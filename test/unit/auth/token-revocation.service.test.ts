@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
+import { BlacklistInserter } from '../../../src/auth/revocation/blacklist-inserter.js';
 import { RevokedTokenFamily } from '../../../src/auth/revocation/revoked-token-family.entity.js';
 import { StoreUnavailableException } from '../../../src/auth/revocation/store-unavailable.exception.js';
 import { TokenBlacklistEntry } from '../../../src/auth/revocation/token-blacklist.entity.js';
@@ -79,6 +80,7 @@ describe('TokenRevocationService: the cache never contradicts the database', () 
       database.getRepository(RevokedTokenFamily),
       users,
       store,
+      new BlacklistInserter(database.getRepository(TokenBlacklistEntry)),
     );
   });
   after(async () => {
