@@ -5,7 +5,7 @@ import { AppModule } from '../app.module.js';
 import type { AppConfig } from '../config/environment.js';
 import { setUpSwagger } from '../docs/swagger.js';
 import { GracefulFastifyAdapter } from './graceful-fastify.adapter.js';
-import { helmetHeaders } from './security-headers.js';
+import { API_SECURITY_HEADERS, helmetHeaders } from './security-headers.js';
 
 /** Bodies larger than this get 413 (SPEC). */
 export const BODY_LIMIT_BYTES = 16 * 1024;
@@ -15,7 +15,8 @@ export interface CreateAppOptions {
 }
 
 /**
- * Builds the standalone service on Fastify with its HTTP hygiene: helmet's headers, the 16 KiB body limit,
+ * Builds the standalone service on Fastify with its HTTP hygiene: security headers (helmet's on
+ * the HTML pages, OWASP's REST set on the rest), the 16 KiB body limit,
  * trailing slashes accepted, CORS and Swagger as
  * configured. Used by `main.ts` and by the end-to-end tests, so both run the same app; `main.ts`
  * adds the process's signal handling.
@@ -33,7 +34,7 @@ export async function createApp(
   // Fastify parses text/plain bodies into a string by default, which a route without a body
   // parameter (logout-all) would then accept; a body that is not JSON must get 415 or 400 (SPEC).
   adapter.getInstance().removeContentTypeParser('text/plain');
-  const securityHeaders = await helmetHeaders({
+  const pageHeaders = await helmetHeaders({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: [`'self'`],
@@ -48,9 +49,12 @@ export async function createApp(
       },
     },
   });
-  adapter.getInstance().addHook('onRequest', (_request, reply, done) => {
-    reply.headers(securityHeaders);
-    done();
+  // Set on the way out, when the content type tells a page from the API's JSON.
+  adapter.getInstance().addHook('onSend', (_request, reply, payload, done) => {
+    const contentType = reply.getHeader('content-type');
+    const isPage = typeof contentType === 'string' && contentType.startsWith('text/html');
+    reply.headers(isPage ? pageHeaders : API_SECURITY_HEADERS);
+    done(null, payload);
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     abortOnError: false,

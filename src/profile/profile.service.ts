@@ -6,6 +6,8 @@ import { toProfileResponse, type ProfileResponse } from './dto/profile.response.
 
 /** How long a profile stays cached; every change overwrites or drops it at once anyway. */
 const PROFILE_CACHE_MS = 10 * 60_000;
+/** Parsed profiles kept at most; the oldest is forgotten first. */
+const MAX_PARSED = 10_000;
 
 /**
  * The signed-in user's own account: read, rename, deactivate. `GET me/` is the most frequent
@@ -16,6 +18,9 @@ const PROFILE_CACHE_MS = 10 * 60_000;
  */
 @Injectable()
 export class ProfileService {
+  /** Profiles as parsed, each with the cached JSON it was parsed from, by user id. */
+  private readonly parsed = new Map<string, { json: string; profile: ProfileResponse }>();
+
   constructor(
     private readonly users: UsersService,
     private readonly revocation: TokenRevocationService,
@@ -24,7 +29,7 @@ export class ProfileService {
 
   async get(userId: string): Promise<ProfileResponse> {
     const cached = await this.cache.get(profileKey(userId));
-    if (cached !== null) return JSON.parse(cached) as ProfileResponse;
+    if (cached !== null) return this.parse(userId, cached);
     const profile = await this.load(userId);
     await this.cache.setIfAbsent(profileKey(userId), JSON.stringify(profile), PROFILE_CACHE_MS);
     return profile;
@@ -41,6 +46,22 @@ export class ProfileService {
   async deactivate(userId: string): Promise<void> {
     await this.revocation.revokeAllForUser(userId, { isActive: false });
     await this.cache.delete(profileKey(userId));
+  }
+
+  /**
+   * The cached JSON as an object. Parsing is skipped while the cached text stays the one parsed
+   * last (a rename changes it); each caller gets its own copy to do with as it likes.
+   */
+  private parse(userId: string, json: string): ProfileResponse {
+    let entry = this.parsed.get(userId);
+    if (entry?.json !== json) {
+      if (!entry && this.parsed.size >= MAX_PARSED) {
+        this.parsed.delete(this.parsed.keys().next().value!);
+      }
+      entry = { json, profile: JSON.parse(json) as ProfileResponse };
+      this.parsed.set(userId, entry);
+    }
+    return { ...entry.profile };
   }
 
   private async load(userId: string): Promise<ProfileResponse> {

@@ -6,7 +6,7 @@
  */
 export abstract class AtomicStore {
   abstract get(key: string): Promise<string | null>;
-  abstract getMany(keys: string[]): Promise<(string | null)[]>;
+  abstract getMany(keys: readonly string[]): Promise<(string | null)[]>;
   /** Sets `key`, replacing any value and lifetime. */
   abstract set(key: string, value: string, ttlMs: number): Promise<void>;
   /** Sets `key` only when it does not exist; tells whether it did. */

@@ -22,8 +22,9 @@ export class MemoryAtomicStore extends AtomicStore implements OnModuleDestroy {
     return Promise.resolve(this.live(key)?.value ?? null);
   }
 
-  getMany(keys: string[]): Promise<(string | null)[]> {
-    return Promise.resolve(keys.map((key) => this.live(key)?.value ?? null));
+  getMany(keys: readonly string[]): Promise<(string | null)[]> {
+    const now = Date.now();
+    return Promise.resolve(keys.map((key) => this.live(key, now)?.value ?? null));
   }
 
   set(key: string, value: string, ttlMs: number): Promise<void> {
@@ -72,9 +73,9 @@ export class MemoryAtomicStore extends AtomicStore implements OnModuleDestroy {
     clearInterval(this.sweeper);
   }
 
-  private live(key: string): Entry | undefined {
+  private live(key: string, now = Date.now()): Entry | undefined {
     const entry = this.entries.get(key);
-    if (entry && entry.expiresAt <= Date.now()) {
+    if (entry && entry.expiresAt <= now) {
       this.entries.delete(key);
       return undefined;
     }

@@ -28,9 +28,9 @@ export class JwtAuthGuard extends AuthGuard(OTP_AUTH_JWT_STRATEGY) {
     if (isPublic) return true;
     const request = context.switchToHttp().getRequest<{ user?: AuthenticatedUser }>();
     const token = extractBearerToken(request as Parameters<typeof extractBearerToken>[0]);
-    const claims = token ? this.authenticator.recall(token) : undefined;
-    if (!claims) return (await super.canActivate(context)) as boolean;
-    const user = await this.authenticator.authenticate(claims);
+    const verified = token ? this.authenticator.recall(token) : undefined;
+    if (!verified) return (await super.canActivate(context)) as boolean;
+    const user = await this.authenticator.authenticate(verified);
     // The same answer passport gives for a token it refuses.
     if (!user) throw new UnauthorizedException();
     request.user = user;

@@ -40,11 +40,12 @@ export class JwtStrategy extends PassportStrategy(Strategy, OTP_AUTH_JWT_STRATEG
   }
 
   /** Returning false makes passport answer 401; a store failure propagates as 503. */
-  async validate(request: unknown, payload: unknown): Promise<AuthenticatedUser | false> {
+  async validate(request: unknown, payload: unknown): Promise<Readonly<AuthenticatedUser> | false> {
     if (!isClaimsOf(payload, 'access')) return false;
-    const user = await this.authenticator.authenticate(payload);
+    const verified = this.authenticator.prepare(payload);
+    const user = await this.authenticator.authenticate(verified);
     const token = extractBearerToken(request as Parameters<typeof extractBearerToken>[0]);
-    if (user && token) this.authenticator.remember(token, payload);
+    if (user && token) this.authenticator.remember(token, verified);
     return user;
   }
 }

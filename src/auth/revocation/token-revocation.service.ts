@@ -68,48 +68,58 @@ export class TokenRevocationService {
     private readonly inserter: BlacklistInserter,
   ) {}
 
+  /**
+   * The cache keys of the facts that decide a session token, in a fixed order: its user's
+   * generation, its family and, unless `withJti` is false, the token itself. The Bearer check
+   * builds them once per token (see AccessTokenAuthenticator).
+   */
+  sessionKeys(claims: SessionClaims, withJti = true): string[] {
+    const keys = [generationKey(claims.sub, claims.gen), familyKey(claims.fam)];
+    if (withJti) keys.push(jtiKey(claims.jti));
+    return keys;
+  }
+
   /** True when a session token (access or refresh) is still good: none of its revocations apply. */
-  async isSessionValid(claims: SessionClaims): Promise<boolean> {
-    return this.check(claims, true);
+  isSessionValid(
+    claims: SessionClaims,
+    keys: readonly string[] = this.sessionKeys(claims),
+  ): Promise<boolean> {
+    return this.check(claims, keys);
   }
 
   /** Like {@link isSessionValid} but ignoring the token's own blacklisting (refresh grace). */
-  async isFamilyAndUserValid(claims: SessionClaims): Promise<boolean> {
-    return this.check(claims, false);
+  isFamilyAndUserValid(claims: SessionClaims): Promise<boolean> {
+    return this.check(claims, this.sessionKeys(claims, false));
   }
 
-  private async check(claims: SessionClaims, checkJti: boolean): Promise<boolean> {
-    return this.failClosed(async () => {
-      const facts: { key: string; isRevoked: () => Promise<boolean> }[] = [
-        {
-          key: generationKey(claims.sub, claims.gen),
-          isRevoked: async () => {
-            const state = await this.users.findTokenState(claims.sub);
-            return !state || !state.isActive || state.tokenGeneration !== claims.gen;
-          },
-        },
-        {
-          key: familyKey(claims.fam),
-          isRevoked: () => this.families.existsBy({ familyId: claims.fam }),
-        },
-      ];
-      if (checkJti) {
-        facts.push({
-          key: jtiKey(claims.jti),
-          isRevoked: () => this.blacklist.existsBy({ jti: claims.jti }),
-        });
-      }
-      const cached = await this.cache.getMany(facts.map((fact) => fact.key));
-      const answers = await Promise.all(
-        facts.map((fact, index) => {
+  /** Answered from the cache when every fact is there (the Bearer check's usual case). */
+  private async check(claims: SessionClaims, keys: readonly string[]): Promise<boolean> {
+    const cached = await this.failClosed(() => this.cache.getMany(keys));
+    let complete = true;
+    for (const answer of cached) {
+      if (answer === REVOKED) return false;
+      if (answer === null) complete = false;
+    }
+    if (complete) return true;
+    const loaders = [
+      async () => {
+        const state = await this.users.findTokenState(claims.sub);
+        return !state || !state.isActive || state.tokenGeneration !== claims.gen;
+      },
+      () => this.families.existsBy({ familyId: claims.fam }),
+      () => this.blacklist.existsBy({ jti: claims.jti }),
+    ];
+    const answers = await this.failClosed(() =>
+      Promise.all(
+        keys.map((key, index) => {
           const answer = cached[index];
           return answer !== null
             ? Promise.resolve(answer)
-            : this.load(fact.key, claims.exp, fact.isRevoked);
+            : this.load(key, claims.exp, loaders[index]);
         }),
-      );
-      return answers.every((answer) => answer === NOT_REVOKED);
-    });
+      ),
+    );
+    return answers.every((answer) => answer === NOT_REVOKED);
   }
 
   /**

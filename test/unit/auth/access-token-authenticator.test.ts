@@ -24,8 +24,12 @@ function claims(overrides: Partial<AccessClaims> = {}): AccessClaims {
 class FakeRevocation {
   readonly revoked = new Set<string>();
   checks = 0;
-  isSessionValid(session: AccessClaims): Promise<boolean> {
+  sessionKeys(session: AccessClaims): string[] {
+    return [`jti:${session.jti}`];
+  }
+  isSessionValid(session: AccessClaims, keys: readonly string[]): Promise<boolean> {
     this.checks += 1;
+    assert.deepEqual(keys, this.sessionKeys(session));
     return Promise.resolve(!this.revoked.has(session.jti));
   }
 }
@@ -39,21 +43,25 @@ function authenticator(): { auth: AccessTokenAuthenticator; revocation: FakeRevo
 describe('AccessTokenAuthenticator', () => {
   it('recalls a remembered token by its exact string, and nothing else', () => {
     const { auth } = authenticator();
-    auth.remember('header.payload.signature', claims());
-    assert.equal(auth.recall('header.payload.signature')?.jti, 'jti-1');
+    auth.remember('header.payload.signature', auth.prepare(claims()));
+    assert.equal(auth.recall('header.payload.signature')?.claims.jti, 'jti-1');
     assert.equal(auth.recall('header.payload.signaturX'), undefined);
+    // Same signature segment, other header or payload: not the remembered token.
+    assert.equal(auth.recall('header.payloaX.signature'), undefined);
+    assert.equal(auth.recall('signature'), undefined);
+    assert.equal(auth.recall('.signature'), undefined);
   });
 
   it('forgets a token once it expires (from the second its exp names on)', () => {
     const { auth } = authenticator();
-    auth.remember('expired', claims({ exp: Math.floor(Date.now() / 1000) }));
+    auth.remember('expired', auth.prepare(claims({ exp: Math.floor(Date.now() / 1000) })));
     assert.equal(auth.recall('expired'), undefined);
   });
 
   it('checks revocation on every authentication, remembered or not', async () => {
     const { auth, revocation } = authenticator();
     const session = claims();
-    auth.remember('token', session);
+    auth.remember('token', auth.prepare(session));
     assert.deepEqual(await auth.authenticate(auth.recall('token')!), {
       id: 'user-1',
       jti: 'jti-1',
@@ -67,9 +75,11 @@ describe('AccessTokenAuthenticator', () => {
 
   it('keeps at most 10,000 tokens, forgetting the oldest first', () => {
     const { auth } = authenticator();
-    for (let i = 0; i <= 10_000; i++) auth.remember(`token-${i}`, claims({ jti: `jti-${i}` }));
-    assert.equal(auth.recall('token-0'), undefined);
-    assert.equal(auth.recall('token-1')?.jti, 'jti-1');
-    assert.equal(auth.recall('token-10000')?.jti, 'jti-10000');
+    for (let i = 0; i <= 10_000; i++) {
+      auth.remember(`token.${i}`, auth.prepare(claims({ jti: `jti-${i}` })));
+    }
+    assert.equal(auth.recall('token.0'), undefined);
+    assert.equal(auth.recall('token.1')?.claims.jti, 'jti-1');
+    assert.equal(auth.recall('token.10000')?.claims.jti, 'jti-10000');
   });
 });
