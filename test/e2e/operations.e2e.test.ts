@@ -141,6 +141,26 @@ describe('operations: health and API docs', () => {
     assert.ok(!directives.has('upgrade-insecure-requests'), csp);
   });
 
+  it("API responses carry OWASP's REST headers, success or error, and the pages helmet's", async () => {
+    const expected = {
+      'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'strict-transport-security': 'max-age=31536000; includeSubDomains',
+      'referrer-policy': 'no-referrer',
+    };
+    for (const path of ['/health', '/api/users/me/', '/api/users/no-such-route']) {
+      const response = await app.get(path);
+      for (const [name, value] of Object.entries(expected)) {
+        assert.equal(response.headers.get(name), value, `${name} of ${path} (${response.status})`);
+      }
+    }
+    const page = await app.get('/docs');
+    assert.equal(page.headers.get('x-frame-options'), 'SAMEORIGIN');
+    assert.equal(page.headers.get('cross-origin-opener-policy'), 'same-origin');
+    assert.equal(page.headers.get('x-content-type-options'), 'nosniff');
+  });
+
   it('GET /docs-json is an OpenAPI 3 document with every endpoint, verify-otp deprecated', () => {
     assert.match(document.openapi, /^3\./);
     for (const { method, path } of ENDPOINTS) {
