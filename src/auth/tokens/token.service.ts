@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { OtpAuthOptions } from '../../config/otp-auth-options.js';
 import { InjectOtpAuthOptions } from '../../core/otp-auth-core.module-definition.js';
 import type { User } from '../../users/user.entity.js';
+import { newTokenId } from './token-id.js';
 import type { ClaimsOf, RefreshClaims, TokenPair, TokenType } from './token-claims.js';
 
 /** Longest token string looked at; anything longer is refused before parsing. */
@@ -51,7 +52,7 @@ export class TokenService {
         iat: now,
         exp: now + this.resetTtl,
       },
-      { subject: user.id, jwtid: randomUUID() },
+      { subject: user.id, jwtid: newTokenId() },
     );
   }
 
@@ -77,11 +78,11 @@ export class TokenService {
     const session = { fam: family, gen: generation, iat: now };
     const access = this.jwt.sign(
       { ...session, token_type: 'access', exp: accessExp },
-      { subject: userId, jwtid: randomUUID() },
+      { subject: userId, jwtid: newTokenId() },
     );
     const refresh = this.jwt.sign(
       { ...session, token_type: 'refresh', exp: refreshExp },
-      { subject: userId, jwtid: randomUUID() },
+      { subject: userId, jwtid: newTokenId() },
     );
     return { access, refresh, accessExpiresIn: accessExp - now };
   }
