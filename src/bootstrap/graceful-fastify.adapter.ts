@@ -12,8 +12,9 @@ export class GracefulFastifyAdapter extends FastifyAdapter {
 
   constructor(options: ConstructorParameters<typeof FastifyAdapter<Server>>[0]) {
     super(options);
-    this.getInstance().addHook('onSend', async (_request, reply) => {
+    this.getInstance().addHook('onSend', (_request, reply, payload, done) => {
       if (this.shuttingDown) reply.header('connection', 'close');
+      done(null, payload);
     });
   }
 

@@ -3,17 +3,17 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 
 /**
  * The headers of every response that is not an HTML page: JSON bodies, and the scripts and styles
- * the pages load. OWASP's set for REST APIs: a JSON document loads nothing and is never framed,
- * so its policy allows nothing. Helmet's other headers govern how a browser treats a document
- * (cross-origin isolation, DNS prefetch, downloads), and only the pages get them.
+ * the pages load. OWASP's set for REST APIs (REST Security Cheat Sheet, "Security headers"; the
+ * token responses add its `Cache-Control: no-store`): a JSON document loads nothing and is never
+ * framed, so its policy allows nothing. Helmet's other headers govern how a browser treats a
+ * document (referrers, cross-origin isolation, DNS prefetch, downloads), and only the pages get
+ * them.
  */
 export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
   'strict-transport-security': 'max-age=31536000; includeSubDomains',
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-  'cross-origin-resource-policy': 'same-origin',
 };
 
 /** Headers of any response that are not helmet's. */

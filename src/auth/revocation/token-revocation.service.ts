@@ -94,7 +94,12 @@ export class TokenRevocationService {
 
   /** Answered from the cache when every fact is there (the Bearer check's usual case). */
   private async check(claims: SessionClaims, keys: readonly string[]): Promise<boolean> {
-    const cached = await this.failClosed(() => this.cache.getMany(keys));
+    let cached: (string | null)[];
+    try {
+      cached = await this.cache.getMany(keys);
+    } catch (error) {
+      throw this.unavailable(error);
+    }
     let complete = true;
     for (const answer of cached) {
       if (answer === REVOKED) return false;
@@ -238,9 +243,13 @@ export class TokenRevocationService {
     try {
       return await operation();
     } catch (error) {
-      this.logger.error(`Revocation store unavailable: ${(error as Error).message}`);
-      throw new StoreUnavailableException();
+      throw this.unavailable(error);
     }
+  }
+
+  private unavailable(error: unknown): StoreUnavailableException {
+    this.logger.error(`Revocation store unavailable: ${(error as Error).message}`);
+    return new StoreUnavailableException();
   }
 }
 
