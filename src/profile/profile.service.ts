@@ -1,4 +1,5 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { BoundedMap } from '../common/bounded-map.js';
 import { TokenRevocationService } from '../auth/revocation/token-revocation.service.js';
 import { AtomicStore } from '../state/atomic-store.js';
 import { UsersService } from '../users/users.service.js';
@@ -19,7 +20,9 @@ const MAX_PARSED = 10_000;
 @Injectable()
 export class ProfileService {
   /** Profiles as parsed, each with the cached JSON it was parsed from, by user id. */
-  private readonly parsed = new Map<string, { json: string; profile: ProfileResponse }>();
+  private readonly parsed = new BoundedMap<string, { json: string; profile: ProfileResponse }>(
+    MAX_PARSED,
+  );
 
   constructor(
     private readonly users: UsersService,
@@ -55,9 +58,6 @@ export class ProfileService {
   private parse(userId: string, json: string): ProfileResponse {
     let entry = this.parsed.get(userId);
     if (entry?.json !== json) {
-      if (!entry && this.parsed.size >= MAX_PARSED) {
-        this.parsed.delete(this.parsed.keys().next().value!);
-      }
       entry = { json, profile: JSON.parse(json) as ProfileResponse };
       this.parsed.set(userId, entry);
     }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { BoundedMap } from '../../common/bounded-map.js';
 import type { AuthenticatedUser } from '../decorators/current-user.decorator.js';
 import { TokenRevocationService } from '../revocation/token-revocation.service.js';
 import type { AccessClaims } from '../tokens/token-claims.js';
@@ -33,7 +34,7 @@ interface Remembered {
  */
 @Injectable()
 export class AccessTokenAuthenticator {
-  private readonly remembered = new Map<string, Remembered>();
+  private readonly remembered = new BoundedMap<string, Remembered>(MAX_REMEMBERED);
 
   constructor(private readonly revocation: TokenRevocationService) {}
 
@@ -54,9 +55,6 @@ export class AccessTokenAuthenticator {
 
   /** Remembers a token whose full verification just succeeded. */
   remember(token: string, verified: VerifiedAccessToken): void {
-    if (this.remembered.size >= MAX_REMEMBERED) {
-      this.remembered.delete(this.remembered.keys().next().value!);
-    }
     this.remembered.set(signatureOf(token), { token, verified });
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Repository } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import { InjectOtpAuthRepository } from '../../database/otp-auth-repositories.js';
 import { TokenBlacklistEntry } from './token-blacklist.entity.js';
 
@@ -31,11 +32,16 @@ interface Waiting {
 export class BlacklistInserter {
   private queue: Waiting[] = [];
   private writing = false;
+  private readonly columns: ColumnMetadata[];
 
   constructor(
     @InjectOtpAuthRepository(TokenBlacklistEntry)
     private readonly blacklist: Repository<TokenBlacklistEntry>,
-  ) {}
+  ) {
+    this.columns = COLUMNS.map((property) =>
+      blacklist.metadata.findColumnWithPropertyName(property)!,
+    );
+  }
 
   /** True when this call inserted the row, false when its `jti` was already there. */
   insert(row: BlacklistRow): Promise<boolean> {
@@ -78,8 +84,7 @@ export class BlacklistInserter {
   private async insertIgnoringDuplicates(rows: BlacklistRow[]): Promise<Set<string>> {
     const dataSource = this.blacklist.manager.connection;
     const { driver } = dataSource;
-    const metadata = this.blacklist.metadata;
-    const columns = COLUMNS.map((property) => metadata.findColumnWithPropertyName(property)!);
+    const { columns } = this;
     const parameters: unknown[] = [];
     const tuples = rows.map((row) => {
       const placeholders = columns.map((column) => {
@@ -92,7 +97,7 @@ export class BlacklistInserter {
     });
     const jti = driver.escape(columns[0].databaseName);
     const sql =
-      `INSERT INTO ${driver.escape(metadata.tableName)} ` +
+      `INSERT INTO ${driver.escape(this.blacklist.metadata.tableName)} ` +
       `(${columns.map((column) => driver.escape(column.databaseName)).join(', ')}) ` +
       `VALUES ${tuples.join(', ')} ON CONFLICT (${jti}) DO NOTHING RETURNING ${jti}`;
     const returned =
