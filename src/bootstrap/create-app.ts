@@ -61,6 +61,9 @@ export async function createApp(
     // Fastify's own JSON parser is the only one: Nest's defaults would also accept form-encoded
     // bodies, and a body that is not JSON must get 415 or 400 (SPEC).
     bodyParser: false,
+    // From the start of a shutdown, while the requests in flight finish: new requests get 503
+    // (with `Connection: close`), so a load balancer tries another instance.
+    return503OnClosing: true,
     logger: options.logger,
     bufferLogs: false,
   });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { withinDeadline } from '../common/within-deadline.js';
 import { AtomicStore } from '../state/atomic-store.js';
 
 const PING_TIMEOUT_MS = 2000;
@@ -15,12 +16,7 @@ export class StateHealthIndicator {
   async isHealthy(key: string): Promise<HealthIndicatorResult> {
     const indicator = this.indicators.check(key);
     try {
-      await Promise.race([
-        this.store.ping(),
-        new Promise((_, reject) =>
-          setTimeout(() => reject(new Error('timeout')), PING_TIMEOUT_MS).unref(),
-        ),
-      ]);
+      await withinDeadline(this.store.ping(), PING_TIMEOUT_MS);
       return indicator.up();
     } catch {
       return indicator.down();

@@ -1,12 +1,16 @@
-import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
+import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import type { MailOptions } from '../config/otp-auth-options.js';
 
 /**
  * Nodemailer SMTP options from `MAIL_URL` (`smtp://user:pass@host:port`, or `smtps://` for
  * implicit TLS), with timeouts of seconds instead of nodemailer's minutes so that a dead server
- * turns into a prompt 503.
+ * turns into a prompt 503. Pooled: a few connections stay open and are reused, instead of a TCP
+ * connection, greeting and EHLO (and a TLS handshake) for every code sent — the larger part of the
+ * event loop's time in a registration (register + confirm pairs 0.74 → 0.82 × argon2 hash rate in
+ * `npm run bench`). The pool is closed by the mailer's `onModuleDestroy`, which runs only once the
+ * requests in flight have finished (see `GracefulFastifyAdapter`), so no mail is cut off.
  */
-export function smtpTransportOptions(mail: MailOptions): SMTPTransport.Options {
+export function smtpTransportOptions(mail: MailOptions): SMTPPool.Options {
   const url = new URL(mail.url ?? '');
   const secure = url.protocol === 'smtps:';
   const flag = (name: string): boolean | undefined => {
@@ -14,6 +18,9 @@ export function smtpTransportOptions(mail: MailOptions): SMTPTransport.Options {
     return value === null ? undefined : value === 'true';
   };
   return {
+    pool: true,
+    maxConnections: 5,
+    maxMessages: 100,
     host: url.hostname,
     port: url.port ? Number(url.port) : secure ? 465 : 587,
     secure,

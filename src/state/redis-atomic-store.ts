@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { createClient } from '@keyv/redis';
 import { setTimeout as delay } from 'node:timers/promises';
 import { StoreUnavailableError } from '../common/errors/infrastructure-error.js';
+import { withinDeadline } from '../common/within-deadline.js';
 import { AtomicStore } from './atomic-store.js';
 
 /**
@@ -152,23 +153,15 @@ export class RedisAtomicStore extends AtomicStore implements OnModuleInit, OnApp
   }
 
   private async run<T>(command: string, operation: () => Promise<T>): Promise<T> {
-    const deadline = new AbortController();
     try {
       // `disableOfflineQueue` does not cover MULTI blocks: they would wait for the next
       // reconnection attempt. Nothing is sent while the connection is down.
       if (!this.client.isReady) throw new Error('not connected');
-      return await Promise.race([
-        operation(),
-        delay(REDIS_TIMEOUTS.operationMs, undefined, { signal: deadline.signal }).then(() => {
-          throw new Error(`no answer within ${REDIS_TIMEOUTS.operationMs} ms`);
-        }),
-      ]);
+      return await withinDeadline(operation(), REDIS_TIMEOUTS.operationMs);
     } catch (error) {
       throw new StoreUnavailableError(`Redis ${command} failed: ${(error as Error).message}`, {
         cause: error,
       });
-    } finally {
-      deadline.abort();
     }
   }
 }

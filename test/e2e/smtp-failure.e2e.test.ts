@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { assertError } from '../support/http-assertions.js';
-import { closedPort } from '../support/network.js';
+import { closedPort, silentServer } from '../support/network.js';
 import {
   Messages,
   Paths,
@@ -14,6 +14,11 @@ import { TestApp, type TestResponse } from '../support/test-app.js';
 
 /** "Within a few seconds": far below nodemailer's default timeouts of minutes. */
 const PROMPT_MS = 5000;
+/** The SMTP timeout (10 s), which also bounds a whole send, plus room for a loaded machine. */
+const SMTP_DEADLINE_MS = 10_000;
+const DEADLINE_SLACK_MS = 3000;
+/** More registrations at once than the SMTP pool has connections (5), so some mails queue. */
+const REGISTRATIONS_BEYOND_THE_POOL = 8;
 
 async function timed(
   request: () => Promise<TestResponse>,
@@ -129,5 +134,40 @@ describe('register when the SMTP server is down (MAIL_URL on a closed port)', ()
     await assertNothingPending(app, body.email);
     smtp = await new SmtpSink().start(port);
     await assertCleanRetry(app, smtp, body);
+  });
+});
+
+describe('registrations while the SMTP server is frozen (accepts connections, never greets)', () => {
+  let frozen: Awaited<ReturnType<typeof silentServer>>;
+  let app: TestApp;
+
+  before(async () => {
+    frozen = await silentServer();
+    app = await TestApp.start({ MAIL_URL: `smtp://127.0.0.1:${frozen.port}` });
+  });
+  after(async () => {
+    await frozen.stop();
+    await app.close();
+  });
+
+  it('answers every one 503 within the SMTP timeout, those queued behind busy connections too, and leaves nothing behind', async () => {
+    const bodies = Array.from({ length: REGISTRATIONS_BEYOND_THE_POOL }, () => registrationBody());
+
+    const answers = await Promise.all(
+      bodies.map((body) => timed(() => app.post(Paths.register, body))),
+    );
+
+    for (const { response, ms } of answers) {
+      assertError(response, 503, Messages.sendFailed);
+      assert.ok(
+        ms < SMTP_DEADLINE_MS + DEADLINE_SLACK_MS,
+        `answered after ${Math.round(ms)} ms; all: ${answers.map((a) => Math.round(a.ms)).join(', ')}`,
+      );
+    }
+    assert.ok(
+      frozen.connections() < bodies.length,
+      `${frozen.connections()} connections: not pooled`,
+    );
+    for (const body of bodies) await assertNothingPending(app, body.email);
   });
 });
