@@ -5,10 +5,11 @@ import type { MailOptions } from '../config/otp-auth-options.js';
  * Nodemailer SMTP options from `MAIL_URL` (`smtp://user:pass@host:port`, or `smtps://` for
  * implicit TLS), with timeouts of seconds instead of nodemailer's minutes so that a dead server
  * turns into a prompt 503. Pooled: a few connections stay open and are reused, instead of a TCP
- * connection, greeting and EHLO (and a TLS handshake) for every code sent — the larger part of the
- * event loop's time in a registration (register + confirm pairs 0.74 → 0.82 × argon2 hash rate in
- * `npm run bench`). The pool is closed by the mailer's `onModuleDestroy`, which runs only once the
- * requests in flight have finished (see `GracefulFastifyAdapter`), so no mail is cut off.
+ * connection, greeting and EHLO (and a TLS handshake) for every code sent — the larger part of
+ * the event loop's time in a registration (server CPU per register + confirm pair ≈ 24.9 → 22.3
+ * ms in `npm run bench -- --scenarios pairs`). The pool is closed by the mailer's
+ * `onModuleDestroy`, which in the standalone service runs only once the requests in flight have
+ * finished (see `GracefulFastifyAdapter`), so no mail is cut off.
  */
 export function smtpTransportOptions(mail: MailOptions): SMTPPool.Options {
   const url = new URL(mail.url ?? '');
