@@ -13,7 +13,8 @@ export const OTP_AUTH_JWT_STRATEGY = 'otp-auth-jwt';
 
 /**
  * Where the Bearer token is read: the Authorization header only (never the query string). The
- * guard's shortcut for known tokens reads it the same way.
+ * guard's shortcut for remembered tokens reads the same header, and only ever matches a token
+ * this extractor returned before.
  */
 export const extractBearerToken = ExtractJwt.fromAuthHeaderAsBearerToken();
 
