@@ -1,11 +1,18 @@
 /**
  * The framework's ceiling: a bare Nest app on the same Fastify adapter and options as the
  * service, with one GET route returning a small JSON object. Run as a child process by the bench.
+ *
+ * It also answers `POST /bare-post`, the reference of the refresh scenario (not a ceiling with a
+ * target): the refresh body through the service's own validation pipe and DTO, answered with a
+ * pair of the presented token, with no work in between — what any validated JSON POST that
+ * answers a token pair costs on this framework.
  */
 import 'reflect-metadata';
-import { Controller, Get, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { Body, Controller, Get, Header, HttpCode, Module, Post } from '@nestjs/common';
+import { APP_PIPE, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { RefreshTokenDto } from '../src/auth/dto/refresh-token.dto.js';
+import { RequestValidationPipe } from '../src/common/http/request-validation.pipe.js';
 
 @Controller()
 class BareController {
@@ -13,9 +20,20 @@ class BareController {
   get(): { status: string; id: number } {
     return { status: 'ok', id: 1 };
   }
+
+  @Post('bare-post')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  post(@Body() body: RefreshTokenDto): { access: string; refresh: string } {
+    const token = body.refresh ?? '';
+    return { access: token, refresh: token };
+  }
 }
 
-@Module({ controllers: [BareController] })
+@Module({
+  controllers: [BareController],
+  providers: [{ provide: APP_PIPE, useClass: RequestValidationPipe }],
+})
 class BareModule {}
 
 async function main(): Promise<void> {

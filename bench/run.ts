@@ -33,6 +33,7 @@ import {
 } from './support/load.js';
 import { parseBenchOptions, threadPoolSize, type BenchOptions } from './support/options.js';
 import {
+  barePostScenario,
   bareScenario,
   loginScenario,
   meScenario,
@@ -46,6 +47,7 @@ import {
   evaluate,
   renderTable,
   type BenchReport,
+  type FrameworkReference,
   type PairedResult,
   type PendingFootprint,
   type ServiceRun,
@@ -310,9 +312,31 @@ async function runScenarios(
         `${(result.peakRssBytes! / 2 ** 20).toFixed(0)} MB, server CPU ${result.cpuUs?.toFixed(0)} µs each`,
     );
     log(`  ratio ${(result.rate / c.rate).toFixed(2)} × ${c.name}`);
+    if (scenarioName === 'refresh' && name === 'sqlite') {
+      result.reference = await measureReference(ceilings.bare, sessions[0].refresh);
+    }
     results.push(result);
   }
   return results;
+}
+
+/**
+ * Refresh's reference, once per bench: the bare app's validated POST answering a pair, with a
+ * real refresh token, interleaved with the bare ceiling (see bare-app.ts).
+ */
+async function measureReference(bare: ChildServer, token: string): Promise<FrameworkReference> {
+  log("reference: the bare app's POST with a refresh body (interleaved with bare)");
+  const measured = await interleave(
+    httpMeasurable(bare.baseUrl, barePostScenario(token), options.connections, bare),
+    httpMeasurable(bare.baseUrl, bareScenario(), options.connections, bare),
+    interleaveSettings(options),
+  );
+  const { scenario: result, ceiling } = measured;
+  log(
+    `  bare POST: ${result.rate.toFixed(1)} req/s, errors ${result.errors}; bare ` +
+      `${ceiling.rate.toFixed(1)} req/s; ratio ${(result.rate / ceiling.rate).toFixed(2)} × bare`,
+  );
+  return { result, bare: ceiling };
 }
 
 /** The ceiling processes, shared by every run. */

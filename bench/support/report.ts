@@ -14,9 +14,20 @@ export interface Ceiling {
   };
 }
 
+/**
+ * What the framework alone costs for a request shaped like the scenario's, measured in slices
+ * alternating with the bare ceiling: no target, it tells how much of the ceiling is left for the
+ * service's own work.
+ */
+export interface FrameworkReference {
+  result: ScenarioResult;
+  bare: ScenarioResult;
+}
+
 /** A scenario's figures with the ceiling measured next to it. */
 export interface PairedResult extends ScenarioResult {
   ceiling: Ceiling;
+  reference?: FrameworkReference;
 }
 
 export interface PendingFootprint {
@@ -157,6 +168,30 @@ function runLabel(run: ServiceRun): string {
   return `${run.description.database}${seeded} + ${run.description.store}`;
 }
 
+function bareText(bare: ScenarioResult): string {
+  return `bare ${rate(bare.rate)} req/s, p50 ${bare.p50Ms} p99 ${bare.p99Ms} ms, ${bare.errors} errors`;
+}
+
+const REFERENCE_LABEL = 'reference: bare app POST, refresh body validated, pair answered, no work';
+
+function referenceRow(run: string, { result, bare }: FrameworkReference): string[] {
+  const cpuRatio =
+    bare.cpuUs && result.cpuUs ? ` (CPU ${(bare.cpuUs / result.cpuUs).toFixed(2)})` : '';
+  return [
+    run,
+    REFERENCE_LABEL,
+    `${rate(result.rate)} ${result.unit}`,
+    String(result.p50Ms ?? ''),
+    String(result.p99Ms ?? ''),
+    String(result.errors),
+    '',
+    result.cpuUs === null ? '' : result.cpuUs.toFixed(0),
+    bareText(bare),
+    `${(result.rate / bare.rate).toFixed(2)} × bare${cpuRatio}`,
+    'none',
+  ];
+}
+
 /** The results as a Markdown table (what the README shows), then the verdicts. */
 export function renderTable(report: BenchReport): string {
   const rows: string[][] = [
@@ -189,7 +224,7 @@ export function renderTable(report: BenchReport): string {
       const c = result.ceiling;
       const ceilingText = c.argon2
         ? `argon2id ${c.name.split(' ')[1]} ${rate(c.rate)}/s, ${c.argon2.concurrency} threads, m=${c.argon2.params.memoryCostKiB} KiB t=${c.argon2.params.timeCost} p=${c.argon2.params.parallelism}`
-        : `bare ${rate(c.rate)} req/s, p50 ${c.result.p50Ms} p99 ${c.result.p99Ms} ms, ${c.result.errors} errors`;
+        : bareText(c.result);
       // The same comparison in CPU time per request, which the machine's other load moves less.
       const cpuRatio =
         c.result.cpuUs && result.cpuUs
@@ -208,6 +243,7 @@ export function renderTable(report: BenchReport): string {
         `${ratio.toFixed(2)} × ${ceiling}${cpuRatio}${change}`,
         `≥ ${min.toFixed(2)} ${ok ? '✔' : '✘'}`,
       ]);
+      if (result.reference) rows.push(referenceRow(runLabel(run), result.reference));
     }
   }
   if (report.pending) {

@@ -9,6 +9,24 @@ export function bareScenario(): Scenario {
   return { name: 'bare', requestsFor: () => [{ method: 'GET', path: '/bare' }] };
 }
 
+/**
+ * The reference of refresh on the bare app: a refresh body with a real token, validated and
+ * answered with a pair of it, with no work in between (see bare-app.ts).
+ */
+export function barePostScenario(token: string): Scenario {
+  return {
+    name: 'bare POST',
+    requestsFor: () => [
+      {
+        method: 'POST',
+        path: '/bare-post',
+        headers: JSON_HEADERS,
+        body: JSON.stringify({ refresh: token }),
+      },
+    ],
+  };
+}
+
 /** (a) `GET me/` with a valid Bearer; the connections share the sessions round-robin. */
 export function meScenario(sessions: Session[]): Scenario {
   return {
