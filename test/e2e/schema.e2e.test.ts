@@ -57,7 +57,7 @@ const EXPECTED: Record<
       instant('expires_at'),
       instant('created_at', 'now'),
     ],
-    indices: [['expires_at'], ['user_id']],
+    indices: [['expires_at']],
     uniques: [['jti']],
   },
   revoked_token_families: {
@@ -68,7 +68,7 @@ const EXPECTED: Record<
       instant('expires_at'),
       instant('created_at', 'now'),
     ],
-    indices: [['expires_at'], ['user_id']],
+    indices: [['expires_at']],
     uniques: [],
   },
 };
@@ -140,5 +140,37 @@ describe('the schema the migrations produce (the same on SQLite and PostgreSQL)'
       executed.map((row) => row.name),
       dataSource.migrations.map((migration) => migration.name),
     );
+  });
+});
+
+describe('the newest migration, undone and run again', () => {
+  let app: TestApp;
+
+  before(async () => {
+    app = await TestApp.start();
+  });
+  after(async () => {
+    await app.close();
+  });
+
+  async function indexedColumns(table: string): Promise<string[][]> {
+    const runner = app.dataSource().createQueryRunner();
+    try {
+      const found = await runner.getTable(table);
+      return (found?.indices ?? []).map((index) => index.columnNames).sort();
+    } finally {
+      await runner.release();
+    }
+  }
+
+  it('down restores the user_id indices of the revocation tables, up drops them again', async () => {
+    const dataSource = app.dataSource();
+    await dataSource.undoLastMigration();
+    assert.deepEqual(await indexedColumns('token_blacklist'), [['expires_at'], ['user_id']]);
+    assert.deepEqual(await indexedColumns('revoked_token_families'), [['expires_at'], ['user_id']]);
+    await dataSource.runMigrations();
+    assert.deepEqual(await indexedColumns('token_blacklist'), [['expires_at']]);
+    assert.deepEqual(await indexedColumns('revoked_token_families'), [['expires_at']]);
+    assert.equal(await dataSource.showMigrations(), false, 'a migration is pending');
   });
 });

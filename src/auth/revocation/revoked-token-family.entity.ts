@@ -9,7 +9,7 @@ export class RevokedTokenFamily {
   @PrimaryColumn({ name: 'family_id', type: 'varchar', length: 36 })
   familyId: string;
 
-  @Index()
+  /** Whose session it was; not indexed, as no query looks rows up by user. */
   @Column({ name: 'user_id', type: 'varchar', length: 36 })
   userId: string;
 

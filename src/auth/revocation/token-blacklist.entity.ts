@@ -19,7 +19,7 @@ export class TokenBlacklistEntry {
   @Column({ name: 'token_type', type: 'varchar', length: 16 })
   tokenType: BlacklistedTokenType;
 
-  @Index()
+  /** Whose token it was; not indexed, as no query looks rows up by user. */
   @Column({ name: 'user_id', type: 'varchar', length: 36 })
   userId: string;
 
