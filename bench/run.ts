@@ -6,8 +6,9 @@
  *    login and registration).
  * 2. The service on the embedded default (SQLite file, in-process store, SMTP to a sink in this
  *    process): me, login, refresh, register+confirm pairs.
- * 3. Scale: the same on a SQLite file seeded with 100,000 users and 1,000,000 blacklist rows, and
- *    the memory of 100,000 pending registrations in the in-process store.
+ * 3. Scale: the same on a SQLite file seeded with 100,000 users and 1,000,000 blacklist rows,
+ *    revocation writes from 100,000 users on an empty and on the seeded file, and the memory of
+ *    100,000 pending registrations in the in-process store.
  * 4. The service on PostgreSQL + Redis, when both answer on 127.0.0.1.
  *
  * Absolute figures on a shared two-core machine mean little, so each is judged as a ratio to a
@@ -50,6 +51,7 @@ import {
   type FrameworkReference,
   type PairedResult,
   type PendingFootprint,
+  type RevocationWrites,
   type ServiceRun,
 } from './support/report.js';
 
@@ -57,6 +59,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The package root: build-bench/bench/ → ../.. */
 const root = resolve(here, '..', '..');
 const ACCOUNTS = 8;
+/** Tokens each revocation-writes child revokes (after 1,000 not counted). */
+const REVOCATION_WRITES = 20_000;
 
 /**
  * The Node.js flags the service runs with in production: those of `npm run start:prod`, read from
@@ -374,6 +378,7 @@ async function main(): Promise<void> {
   const ceilings: Ceilings = { bare: await startBare(), argon2: await Argon2Process.start() };
   const runs: ServiceRun[] = [];
   let pending: PendingFootprint | undefined;
+  let revocationWrites: BenchReport['revocationWrites'];
   let external: BenchReport['external'] = { ran: false, reason: 'disabled (--no-external)' };
   try {
     const sqliteEnv = (file: string) => serviceEnv(sink, `sqlite:${join(workDir, file)}`);
@@ -415,6 +420,21 @@ async function main(): Promise<void> {
           seeded,
         ),
       );
+      log('scale: revocation writes from 100,000 users, on an empty file and on the seeded one');
+      const writesOn = (file: string) =>
+        jsonChild<RevocationWrites>(
+          'revocation-writes.js',
+          { ...sqliteEnv(file), BENCH_REVOCATIONS: String(REVOCATION_WRITES) },
+          serviceNodeArgs,
+        );
+      const emptyWrites = await writesOn('writes-empty.sqlite');
+      const seededWrites = await writesOn('seeded.sqlite');
+      revocationWrites = { empty: emptyWrites, seeded: seededWrites };
+      for (const [label, writes] of Object.entries(revocationWrites)) {
+        log(
+          `  ${label}: ${writes.rowsPerSecond.toFixed(0)} rows/s, ${writes.cpuUsPerRow.toFixed(1)} µs of CPU each`,
+        );
+      }
       log(`scale: ${options.pending} pending registrations in the in-process store`);
       pending = await jsonChild<PendingFootprint>(
         'pending-footprint.js',
@@ -478,6 +498,7 @@ async function main(): Promise<void> {
       options,
       runs,
       pending,
+      revocationWrites,
       external,
       verdicts: [],
     };

@@ -35,7 +35,8 @@ const HELP = `npm run bench -- [flags]   (each flag also reads BENCH_<NAME> from
   --slices N              alternate slices of a scenario and its ceiling (4)
   --connections N         connections for bare, me, refresh (50)
   --argon2-connections N  connections for login and register+confirm (8 x thread pool)
-  --no-scale              skip the seeded SQLite run and the pending-registration footprint
+  --no-scale              skip the seeded SQLite run, the revocation writes and the
+                          pending-registration footprint
   --seed-users N          users seeded for the scale run (100000)
   --seed-blacklist N      blacklist rows seeded for the scale run (1000000)
   --pending N             pending registrations for the footprint (100000)

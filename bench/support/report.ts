@@ -40,6 +40,15 @@ export interface PendingFootprint {
   bytesPerRegistration: number;
 }
 
+/** What bench/revocation-writes.ts measured on one SQLite file. */
+export interface RevocationWrites {
+  rows: number;
+  users: number;
+  concurrency: number;
+  rowsPerSecond: number;
+  cpuUsPerRow: number;
+}
+
 export interface ServiceRun {
   name: string;
   description: { database: string; store: string };
@@ -70,6 +79,8 @@ export interface BenchReport {
   options: BenchOptions;
   runs: ServiceRun[];
   pending?: PendingFootprint;
+  /** Revocations from many users, on an empty file and on the seeded one. */
+  revocationWrites?: { empty: RevocationWrites; seeded: RevocationWrites };
   external:
     { ran: true; postgresDatabase: string; redisDatabase: number } | { ran: false; reason: string };
   verdicts: Verdict[];
@@ -143,6 +154,15 @@ export function evaluate(report: BenchReport): Verdict[] {
       }
     }
   }
+  if (report.revocationWrites) {
+    verdicts.push({
+      run: 'revocation writes',
+      check: 'CPU per row, seeded vs empty',
+      value: seededWritesChange(report.revocationWrites),
+      target: `≤ +${SCALE_MAX_CHANGE * 100}%`,
+      ok: seededWritesChange(report.revocationWrites) <= SCALE_MAX_CHANGE,
+    });
+  }
   if (report.pending) {
     const added = report.pending.rssAfterBytes - report.pending.rssBeforeBytes;
     verdicts.push({
@@ -154,6 +174,10 @@ export function evaluate(report: BenchReport): Verdict[] {
     });
   }
   return verdicts;
+}
+
+function seededWritesChange(writes: { empty: RevocationWrites; seeded: RevocationWrites }): number {
+  return writes.seeded.cpuUsPerRow / writes.empty.cpuUsPerRow - 1;
 }
 
 const mb = (bytes: number | null | undefined) =>
@@ -244,6 +268,28 @@ export function renderTable(report: BenchReport): string {
         `≥ ${min.toFixed(2)} ${ok ? '✔' : '✘'}`,
       ]);
       if (result.reference) rows.push(referenceRow(runLabel(run), result.reference));
+    }
+  }
+  if (report.revocationWrites) {
+    const { empty, seeded } = report.revocationWrites;
+    const change = seededWritesChange(report.revocationWrites);
+    for (const [label, writes] of [
+      ['SQLite (empty)', empty],
+      ['SQLite (seeded)', seeded],
+    ] as const) {
+      rows.push([
+        `${label} + in-process`,
+        `revocations from ${writes.users.toLocaleString('en')} users, ${writes.concurrency} at a time (the refresh's write, in process)`,
+        `${rate(writes.rowsPerSecond)} rows/s`,
+        '',
+        '',
+        '',
+        '',
+        writes.cpuUsPerRow.toFixed(1),
+        '',
+        writes === seeded ? `vs empty: CPU ${percent(change)}` : '',
+        writes === seeded ? `≤ +10% ${change <= SCALE_MAX_CHANGE ? '✔' : '✘'}` : '',
+      ]);
     }
   }
   if (report.pending) {
