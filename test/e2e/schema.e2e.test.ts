@@ -107,6 +107,18 @@ function shapeOf(table: Table) {
   };
 }
 
+/** The table as the app's database has it now; fails the test when it is missing. */
+async function readTable(app: TestApp, name: string): Promise<Table> {
+  const runner = app.dataSource().createQueryRunner();
+  try {
+    const table = await runner.getTable(name);
+    assert.ok(table, `no table ${name}`);
+    return table;
+  } finally {
+    await runner.release();
+  }
+}
+
 describe('the schema the migrations produce (the same on SQLite and PostgreSQL)', () => {
   let app: TestApp;
 
@@ -119,14 +131,7 @@ describe('the schema the migrations produce (the same on SQLite and PostgreSQL)'
 
   for (const [name, expected] of Object.entries(EXPECTED)) {
     it(`${name}: columns, types, keys, defaults and indices`, async () => {
-      const runner = app.dataSource().createQueryRunner();
-      try {
-        const table = await runner.getTable(name);
-        assert.ok(table, `no table ${name}`);
-        assert.deepEqual(shapeOf(table), expected);
-      } finally {
-        await runner.release();
-      }
+      assert.deepEqual(shapeOf(await readTable(app, name)), expected);
     });
   }
 
@@ -153,15 +158,7 @@ describe('the newest migration, undone and run again', () => {
     await app.close();
   });
 
-  async function indexedColumns(table: string): Promise<string[][]> {
-    const runner = app.dataSource().createQueryRunner();
-    try {
-      const found = await runner.getTable(table);
-      return (found?.indices ?? []).map((index) => index.columnNames).sort();
-    } finally {
-      await runner.release();
-    }
-  }
+  const indexedColumns = async (table: string) => shapeOf(await readTable(app, table)).indices;
 
   it('down restores the user_id indices of the revocation tables, up drops them again', async () => {
     const dataSource = app.dataSource();
