@@ -1,5 +1,6 @@
-import { Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { TooManyRequestsException } from '../../common/errors/too-many-requests.exception.js';
+import { SecurityLog } from '../../common/logging/security-log.js';
 import { OtpAuthEvents } from '../../events/otp-auth-events.service.js';
 import { PasswordHasher } from '../../password/password-hasher.service.js';
 import { UsersService } from '../../users/users.service.js';
@@ -16,7 +17,7 @@ import { LoginAttempts } from './login-attempts.service.js';
  */
 @Injectable()
 export class LoginUseCase {
-  private readonly logger = new Logger('Login');
+  private readonly securityLog = new SecurityLog('Login');
 
   constructor(
     private readonly users: UsersService,
@@ -41,7 +42,7 @@ export class LoginUseCase {
       throw new UnauthorizedException(AuthMessages.invalidCredentials);
     }
     await this.attempts.succeeded(email);
-    this.logger.log(JSON.stringify({ event: 'login_succeeded', user_id: user.id }));
+    this.securityLog.info('login_succeeded', { user_id: user.id });
     this.events.loggedIn({ userId: user.id, email: user.email });
     return toTokenPairResponse(this.tokens.issueSession(user));
   }
@@ -61,6 +62,6 @@ export class LoginUseCase {
   }
 
   private logFailure(email: string, reason: string): void {
-    this.logger.log(JSON.stringify({ event: 'login_failed', email, reason }));
+    this.securityLog.info('login_failed', { email, reason });
   }
 }

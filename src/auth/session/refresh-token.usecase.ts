@@ -1,4 +1,5 @@
-import { BadRequestException, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import { BadRequestException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { SecurityLog } from '../../common/logging/security-log.js';
 import type { OtpAuthOptions } from '../../config/otp-auth-options.js';
 import { InjectOtpAuthOptions } from '../../core/otp-auth-core.module-definition.js';
 import { AuthMessages } from '../auth.messages.js';
@@ -17,7 +18,7 @@ import { TokenService } from '../tokens/token.service.js';
  */
 @Injectable()
 export class RefreshTokenUseCase {
-  private readonly logger = new Logger('TokenRefresh');
+  private readonly securityLog = new SecurityLog('TokenRefresh');
   private readonly graceMs: number;
 
   constructor(
@@ -68,9 +69,7 @@ export class RefreshTokenUseCase {
       return null;
     }
     await this.revocation.revokeFamily(claims, 'reuse_detected');
-    this.logger.warn(
-      JSON.stringify({ event: 'refresh_reuse_detected', user_id: claims.sub, family: claims.fam }),
-    );
+    this.securityLog.warn('refresh_reuse_detected', { user_id: claims.sub, family: claims.fam });
     return null;
   }
 }
