@@ -73,7 +73,7 @@ export class SessionsController {
     'Bad limit': [M.invalidLimit],
     'Bad cursor': [M.invalidCursor],
   })
-  list(
+  listSessions(
     @CurrentUser() caller: AuthenticatedUser,
     @Query() query: Record<string, unknown>,
   ): Promise<SessionListResponse> {
@@ -93,7 +93,7 @@ export class SessionsController {
     example: { message: M.otherSessionsRevoked, revoked: 2 },
     description: 'The other sessions are ended.',
   })
-  revokeOthers(@CurrentUser() caller: AuthenticatedUser): Promise<RevokeOthersResponse> {
+  revokeOtherSessions(@CurrentUser() caller: AuthenticatedUser): Promise<RevokeOthersResponse> {
     return this.revokeOthersUseCase.execute(caller);
   }
 
@@ -116,7 +116,10 @@ export class SessionsController {
     "Unknown, already ended or malformed id, or another user's session (the same answer for all).",
     M.sessionNotFound,
   )
-  async revoke(@CurrentUser() caller: AuthenticatedUser, @Param('id') id: string): Promise<void> {
+  async revokeSession(
+    @CurrentUser() caller: AuthenticatedUser,
+    @Param('id') id: string,
+  ): Promise<void> {
     await this.revokeUseCase.execute(caller, id);
   }
 }
