@@ -26,6 +26,14 @@ import { LogoutAllUseCase } from './session/logout-all.usecase.js';
 import { LogoutUseCase } from './session/logout.usecase.js';
 import { RefreshTokenUseCase } from './session/refresh-token.usecase.js';
 import { SessionController } from './session/session.controller.js';
+import { LastUsedWriter } from './sessions/last-used-writer.js';
+import { ListSessionsUseCase } from './sessions/list-sessions.usecase.js';
+import { RevokeOtherSessionsUseCase } from './sessions/revoke-other-sessions.usecase.js';
+import { RevokeSessionUseCase } from './sessions/revoke-session.usecase.js';
+import { SessionOpener } from './sessions/session-opener.service.js';
+import { SessionRevoker } from './sessions/session-revoker.service.js';
+import { SessionRegistry } from './sessions/session.registry.js';
+import { SessionsController } from './sessions/sessions.controller.js';
 import { createSigningKey, JWT_ALGORITHM } from './tokens/token-signing-key.js';
 import { TokenService } from './tokens/token.service.js';
 
@@ -52,7 +60,7 @@ import { TokenService } from './tokens/token.service.js';
       },
     }),
   ],
-  controllers: [SessionController, PasswordController],
+  controllers: [SessionController, SessionsController, PasswordController],
   providers: [
     TokenService,
     TokenRevocationService,
@@ -71,6 +79,13 @@ import { TokenService } from './tokens/token.service.js';
     ForgotPasswordUseCase,
     ResetPasswordUseCase,
     ChangePasswordUseCase,
+    SessionRegistry,
+    SessionRevoker,
+    SessionOpener,
+    LastUsedWriter,
+    ListSessionsUseCase,
+    RevokeSessionUseCase,
+    RevokeOtherSessionsUseCase,
   ],
   exports: [
     JwtAuthGuard,

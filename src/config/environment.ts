@@ -193,6 +193,7 @@ export function parseEnvironment(env: Environment, hooks: ParseEnvironmentHooks)
       loginMaxFailures: reader.integer('LOGIN_MAX_FAILURES', 5, 1, 1000),
       loginFailureWindow: 15 * 60,
       refreshReuseGrace: reader.integer('REFRESH_REUSE_GRACE', 0, 0, 300),
+      sessionsMaxPerUser: reader.integer('SESSIONS_MAX_PER_USER', 10, 1, 1000),
       enumerationProtection: reader.boolean('AUTH_ENUMERATION_PROTECTION', false),
       exposeResetToken,
     },

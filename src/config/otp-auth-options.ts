@@ -20,6 +20,8 @@ export interface AuthOptions {
   /** Window in which login failures are counted, in seconds. */
   loginFailureWindow: number;
   refreshReuseGrace: number;
+  /** Live sessions a user may hold; a login beyond it revokes the least recently used. */
+  sessionsMaxPerUser: number;
   enumerationProtection: boolean;
   exposeResetToken: boolean;
 }

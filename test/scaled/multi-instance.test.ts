@@ -161,6 +161,32 @@ describe('several instances behind a load balancer (PostgreSQL + Redis)', () => 
     assert.equal(again.body.message, Messages.invalidRefreshToken);
   });
 
+  it("a session revoked from the list on A: its access token refused on B at once, the caller's own works on both", async () => {
+    const [onA, onB] = clients();
+    const account = await registerAndConfirm(onA, smtp);
+    const caller = await login(onA, account.email, account.password);
+    const other = await login(onB, account.email, account.password);
+    assert.equal((await onB.get(Paths.me, { token: other.access })).status, 200);
+    const list = await onB.get<{ sessions: { id: string; current: boolean }[] }>(Paths.sessions, {
+      token: caller.access,
+    });
+    assert.equal(list.status, 200, list.text);
+    const target = list.body.sessions.find((session) => !session.current);
+    assert.ok(target, list.text);
+
+    const revoke = await onA.request<SessionBody>('DELETE', `${Paths.sessions}${target.id}/`, {
+      token: caller.access,
+    });
+    assert.equal(revoke.status, 204, revoke.text);
+
+    const me = await onB.get<SessionBody>(Paths.me, { token: other.access });
+    assert.equal(me.status, 401, `B still accepts the revoked session's access token: ${me.text}`);
+    assert.equal((await refresh(onB, other.refresh)).status, 401);
+    for (const instance of [onA, onB]) {
+      assert.equal((await instance.get(Paths.me, { token: caller.access })).status, 200);
+    }
+  });
+
   it(`OTP guesses split across A and B: at most OTP_MAX_ATTEMPTS (${OTP_MAX_ATTEMPTS}) are judged`, async () => {
     const [onA, onB] = clients();
     const email = freshEmail('guesses');

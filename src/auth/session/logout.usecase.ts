@@ -3,6 +3,7 @@ import { AuthMessages } from '../auth.messages.js';
 import type { AuthenticatedUser } from '../decorators/current-user.decorator.js';
 import type { LogoutDto } from '../dto/logout.dto.js';
 import { TokenRevocationService } from '../revocation/token-revocation.service.js';
+import { SessionRevoker } from '../sessions/session-revoker.service.js';
 import { TokenService } from '../tokens/token.service.js';
 
 /**
@@ -15,6 +16,7 @@ export class LogoutUseCase {
   constructor(
     private readonly tokens: TokenService,
     private readonly revocation: TokenRevocationService,
+    private readonly sessions: SessionRevoker,
   ) {}
 
   async execute(caller: AuthenticatedUser, dto: LogoutDto): Promise<{ message: string }> {
@@ -27,7 +29,7 @@ export class LogoutUseCase {
     // that a request that fails half-way (a store down, a crash) leaves the session dead, not
     // half alive. The blacklisting of the refresh token comes last and is the claim that parallel
     // logouts with one token race for.
-    await this.revocation.revokeFamily(claims, 'logout');
+    await this.sessions.revokeFamilyOf(claims, 'logout');
     await this.revocation.revokeToken(
       { jti: caller.jti, type: 'access', userId: caller.id, exp: caller.exp },
       'logout',

@@ -1,4 +1,14 @@
-import { Body, Controller, Header, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Header,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  Ip,
+  Post,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { MessageResponse } from '../../common/dto/message.response.js';
@@ -66,8 +76,12 @@ export class SessionController {
     'Too many failed logins for this account (15 minutes), or too many requests from this IP.',
     { 'Failed logins': M.tooManyLoginFailures, ...PER_IP_LIMIT },
   )
-  login(@Body() body: LoginDto): Promise<TokenPairResponse> {
-    return this.loginUseCase.execute(body);
+  login(
+    @Body() body: LoginDto,
+    @Ip() ip: string,
+    @Headers('user-agent') userAgent?: string,
+  ): Promise<TokenPairResponse> {
+    return this.loginUseCase.execute(body, { ip, userAgent });
   }
 
   @Post('token/refresh')

@@ -79,6 +79,7 @@ describe('parseEnvironment', () => {
           loginMaxFailures: 5,
           loginFailureWindow: 15 * 60,
           refreshReuseGrace: 0,
+          sessionsMaxPerUser: 10,
           enumerationProtection: false,
           exposeResetToken: false,
         },
@@ -176,6 +177,8 @@ describe('parseEnvironment', () => {
       ['RESET_TOKEN_TTL', '2d'],
       ['LOGIN_MAX_FAILURES', 'five'],
       ['REFRESH_REUSE_GRACE', '-1'],
+      ['SESSIONS_MAX_PER_USER', '0'],
+      ['SESSIONS_MAX_PER_USER', '1001'],
       ['RATE_LIMIT_PER_IP', '0'],
       ['MAILBOXLAYER_TIMEOUT_MS', '50'],
       ['MAILBOXLAYER_URL', 'ftp://apilayer.net/api/check'],
@@ -442,6 +445,7 @@ describe('parseEnvironment', () => {
         PORT: '8080',
         LOGIN_MAX_FAILURES: '10',
         REFRESH_REUSE_GRACE: '30',
+        SESSIONS_MAX_PER_USER: '3',
         RATE_LIMIT_PER_IP: '20',
         OTP_LENGTH: '8',
         OTP_MAX_ATTEMPTS: '3',
@@ -450,6 +454,7 @@ describe('parseEnvironment', () => {
       assert.equal(config.http.port, 8080);
       assert.equal(config.otpAuth.auth.loginMaxFailures, 10);
       assert.equal(config.otpAuth.auth.refreshReuseGrace, 30);
+      assert.equal(config.otpAuth.auth.sessionsMaxPerUser, 3);
       assert.equal(config.otpAuth.rateLimitPerIp, 20);
       assert.equal(config.otpAuth.otp.length, 8);
       assert.equal(config.otpAuth.otp.maxAttempts, 3);

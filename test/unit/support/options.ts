@@ -32,6 +32,7 @@ export function testOptions(patch: OptionsPatch = {}): OtpAuthOptions {
       loginMaxFailures: 5,
       loginFailureWindow: 900,
       refreshReuseGrace: 0,
+      sessionsMaxPerUser: 10,
       enumerationProtection: false,
       exposeResetToken: false,
       ...patch.auth,
