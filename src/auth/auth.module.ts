@@ -1,8 +1,5 @@
 import { Module } from '@nestjs/common';
-import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
-import type { OtpAuthOptions } from '../config/otp-auth-options.js';
-import { OTP_AUTH_OPTIONS } from '../core/otp-auth-core.module-definition.js';
 import { EventsModule } from '../events/events.module.js';
 import { MailModule } from '../mail/mail.module.js';
 import { PasswordModule } from '../password/password.module.js';
@@ -26,34 +23,17 @@ import { LogoutAllUseCase } from './session/logout-all.usecase.js';
 import { LogoutUseCase } from './session/logout.usecase.js';
 import { RefreshTokenUseCase } from './session/refresh-token.usecase.js';
 import { SessionController } from './session/session.controller.js';
-import { createSigningKey, JWT_ALGORITHM } from './tokens/token-signing-key.js';
+import { TokenKeyRing } from './tokens/token-key-ring.js';
+import { TokenSigner } from './tokens/token-signer.js';
 import { TokenService } from './tokens/token.service.js';
 
 /** Tokens, the Bearer guard, revocation, and the session and password flows. */
 @Module({
-  imports: [
-    EventsModule,
-    UsersModule,
-    PasswordModule,
-    MailModule,
-    StateModule,
-    PassportModule,
-    JwtModule.registerAsync({
-      inject: [OTP_AUTH_OPTIONS],
-      useFactory: (options: OtpAuthOptions) => {
-        const key = createSigningKey(options.auth.jwtSecret);
-        const { issuer, audience } = options.auth;
-        return {
-          privateKey: key,
-          publicKey: key,
-          signOptions: { algorithm: JWT_ALGORITHM, issuer, audience },
-          verifyOptions: { algorithms: [JWT_ALGORITHM], issuer, audience },
-        };
-      },
-    }),
-  ],
+  imports: [EventsModule, UsersModule, PasswordModule, MailModule, StateModule, PassportModule],
   controllers: [SessionController, PasswordController],
   providers: [
+    TokenKeyRing,
+    TokenSigner,
     TokenService,
     TokenRevocationService,
     BlacklistInserter,
@@ -76,6 +56,7 @@ import { TokenService } from './tokens/token.service.js';
     JwtAuthGuard,
     AccessTokenAuthenticator,
     TokenService,
+    TokenKeyRing,
     TokenRevocationService,
     RevocationPruner,
   ],
