@@ -1,4 +1,4 @@
-import { Controller, Get, Header, NotFoundException } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Res } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../decorators/public.decorator.js';
 import { TokenKeyRing, type JwkSet } from '../tokens/token-key-ring.js';
@@ -8,6 +8,11 @@ import { TokenKeyRing, type JwkSet } from '../tokens/token-key-ring.js';
  * signs (`JWT_NEXT_PRIVATE_KEY`), so every cache holds it by then.
  */
 export const JWKS_MAX_AGE_SECONDS = 300;
+
+/** What Fastify's reply and Express's response both offer (a host may run either). */
+interface HeaderSetter {
+  header(name: string, value: string): unknown;
+}
 
 const EXAMPLE: JwkSet = {
   keys: [
@@ -48,10 +53,10 @@ export class JwksController {
     description: 'Tokens are signed with HS256, whose key is a secret: nothing is published.',
     example: { statusCode: 404, error: 'Not Found', message: 'Not Found' },
   })
-  // Set on the 200 only: Nest applies `@Header` when the handler returns.
-  @Header('Cache-Control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`)
-  getJwks(): JwkSet {
+  getJwks(@Res({ passthrough: true }) reply: HeaderSetter): JwkSet {
     if (!this.keys.jwks) throw new NotFoundException();
+    // On the 200 only (`@Header` would put it on the 404 too): a cache must not keep the 404.
+    reply.header('Cache-Control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`);
     return this.keys.jwks;
   }
 }
