@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { EventsModule } from '../events/events.module.js';
 import { MailModule } from '../mail/mail.module.js';
@@ -34,6 +35,8 @@ import { TokenService } from './tokens/token.service.js';
   providers: [
     TokenKeyRing,
     TokenSigner,
+    // @nestjs/jwt's interface with otp-auth's keys and checks, for a host that injects JwtService.
+    { provide: JwtService, useExisting: TokenSigner },
     TokenService,
     TokenRevocationService,
     BlacklistInserter,
@@ -57,6 +60,8 @@ import { TokenService } from './tokens/token.service.js';
     AccessTokenAuthenticator,
     TokenService,
     TokenKeyRing,
+    TokenSigner,
+    JwtService,
     TokenRevocationService,
     RevocationPruner,
   ],

@@ -1,122 +1,173 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
-  createHmac,
-  createSign,
-  createVerify,
-  sign,
-  timingSafeEqual,
-  verify,
-  type KeyObject,
-} from 'node:crypto';
+  JsonWebTokenError,
+  JwtService,
+  NotBeforeError,
+  TokenExpiredError,
+  type JwtSignOptions,
+  type JwtVerifyOptions,
+} from '@nestjs/jwt';
+import type { DecodeOptions } from 'jsonwebtoken';
 import type { OtpAuthOptions } from '../../config/otp-auth-options.js';
 import { InjectOtpAuthOptions } from '../../core/otp-auth-core.module-definition.js';
-import { derToJose, joseToDer } from './ecdsa-signature.js';
+import { decodeSegment, encodeSegment, JWS_ALGORITHMS, type JsonObject } from './jws-algorithms.js';
+import { claimsToSign, verifyRulesOf, type SignerIdentity } from './jwt-service-options.js';
 import { TokenKeyRing } from './token-key-ring.js';
-import type { JwtAlgorithm } from './token-keys.js';
 
-/** A JSON object: what a JWT's header and claims must be. */
-export type JsonObject = Record<string, unknown>;
+export type { JsonObject } from './jws-algorithms.js';
 
-/** How one JWS algorithm (RFC 7518 §3, RFC 8037 §3.1) signs and checks a signing input. */
-interface JwsAlgorithm {
-  sign(input: string, key: KeyObject): string;
-  verify(input: string, signature: string, key: KeyObject): boolean;
+/** Why a token was refused, without the cost of an Error on the hot path. */
+type Refusal =
+  | 'malformed'
+  | 'header'
+  | 'key'
+  | 'signature'
+  | 'issuer'
+  | 'audience'
+  | 'expired'
+  | 'inactive'
+  | 'claims';
+
+/** A verified token as `verify(token, { complete: true })` returns it. */
+export interface CompleteToken {
+  header: JsonObject;
+  payload: JsonObject;
+  signature: string;
 }
-
-const ALGORITHMS: Record<JwtAlgorithm, JwsAlgorithm> = {
-  HS256: {
-    sign: (input, key) => createHmac('sha256', key).update(input).digest('base64url'),
-    // The expected signature's text against the given one, in constant time: only the one
-    // canonical base64url spelling of the right MAC passes.
-    verify: (input, signature, key) => {
-      const expected = createHmac('sha256', key).update(input).digest('base64url');
-      return (
-        signature.length === expected.length &&
-        timingSafeEqual(Buffer.from(signature), Buffer.from(expected))
-      );
-    },
-  },
-  EdDSA: {
-    sign: (input, key) => sign(null, Buffer.from(input), key).toString('base64url'),
-    verify: (input, signature, key) => {
-      const bytes = signatureBytes(signature, 64);
-      return bytes !== undefined && verify(null, Buffer.from(input), key, bytes);
-    },
-  },
-  ES256: {
-    // JWS carries ECDSA's r‖s, not the DER that OpenSSL produces (see ecdsa-signature.ts). The
-    // streaming Sign/Verify objects: node's one-shot sign() was slower for ECDSA here.
-    sign: (input, key) =>
-      derToJose(createSign('sha256').update(input).sign(key)).toString('base64url'),
-    verify: (input, signature, key) => {
-      const bytes = signatureBytes(signature, 64);
-      return (
-        bytes !== undefined && createVerify('sha256').update(input).verify(key, joseToDer(bytes))
-      );
-    },
-  },
-};
-
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
 /**
  * Signs and verifies compact JWS tokens (RFC 7515) with node:crypto KeyObjects, for the three
- * algorithms otp-auth offers. It keeps every check jsonwebtoken made for us, and a few more:
- * three base64url segments; a header that is a JSON object naming one of our keys by `kid`
- * (HS256 tokens from before kids: no `kid`) with that key's one algorithm — so `none`, other
- * algorithms and HS256 keyed with a public key are refused; no `crit`; `typ`, if present, `JWT`;
- * the signature checked before the claims are parsed (constant time for HMAC); claims that are a
- * JSON object with our `iss` and `aud`, a numeric `exp` in the future, `nbf` (if present) passed,
- * `iat` (if present) a number. Nothing in a header ever makes it fetch or read a key.
+ * algorithms otp-auth offers, under @nestjs/jwt's `JwtService` interface (it is provided as
+ * `JwtService` too, so a host that injects it gets these rules). It keeps every check
+ * jsonwebtoken made for us, and a few more: three base64url segments; a header that is a JSON
+ * object naming one of our keys by `kid` (HS256 tokens from before kids: no `kid`) with that
+ * key's one algorithm — so `none`, other algorithms and HS256 keyed with a public key are
+ * refused; no `crit`; `typ`, if present, `JWT`; the signature checked before the claims are
+ * parsed (constant time for HMAC); claims that are a JSON object with our `iss` and `aud`, a
+ * numeric `exp` in the future, `nbf` (if present) passed, `iat` (if present) a number. Nothing
+ * in a header ever makes it fetch or read a key, and no option chooses another key or loosens a
+ * check (see jwt-service-options.ts).
  */
 @Injectable()
-export class TokenSigner {
-  private readonly issuer: string;
-  private readonly audience: string;
+export class TokenSigner extends JwtService {
+  private readonly identity: SignerIdentity;
   /** The encoded header of every new token, made once. */
   private readonly header: string;
 
   constructor(
-    private readonly keys: TokenKeyRing,
+    // Named explicitly: Nest inherits the parameter tokens JwtService declares
+    // (`@Inject(JWT_MODULE_OPTIONS)` on the first), and an explicit one overrides it.
+    @Inject(TokenKeyRing) private readonly keys: TokenKeyRing,
     @InjectOtpAuthOptions() options: OtpAuthOptions,
   ) {
-    this.issuer = options.auth.issuer;
-    this.audience = options.auth.audience;
+    // No options for the base class: every method of its interface is overridden below, and
+    // were one of its own ever reached, jsonwebtoken would find no key and refuse.
+    super();
     const { alg, kid } = keys.signing;
-    this.header = encode({ alg, typ: 'JWT', kid });
+    this.identity = { alg, kid, issuer: options.auth.issuer, audience: options.auth.audience };
+    this.header = encodeSegment({ alg, typ: 'JWT', kid });
   }
 
-  /** A token of `claims` with our issuer and audience, signed with the current key. */
-  sign(claims: JsonObject): string {
-    const input = `${this.header}.${encode({ ...claims, iss: this.issuer, aud: this.audience })}`;
+  /**
+   * A token of `payload` with our issuer and audience, signed with the current key. Takes a
+   * JSON object of claims with an `exp` (or `expiresIn`), and of jsonwebtoken's options those
+   * that keep otp-auth's rules; anything else throws an `UnsupportedJwtOptionError`.
+   */
+  override sign(payload: string | Buffer | object, options?: JwtSignOptions): string {
+    const claims = claimsToSign(payload, options, this.identity);
+    const input = `${this.header}.${encodeSegment(claims)}`;
     const { alg, privateKey } = this.keys.signing;
-    return `${input}.${ALGORITHMS[alg].sign(input, privateKey)}`;
+    return `${input}.${JWS_ALGORITHMS[alg].sign(input, privateKey)}`;
   }
 
-  /** The claims of a token that passes every check above, or `null`. */
-  verify(token: string): JsonObject | null {
+  /** {@link sign}, as a promise. */
+  override signAsync(payload: string | Buffer | object, options?: JwtSignOptions): Promise<string> {
+    return new Promise((resolve) => resolve(this.sign(payload, options)));
+  }
+
+  /**
+   * The claims of a token that passes every check above, or throws as jsonwebtoken does:
+   * `TokenExpiredError`, `NotBeforeError` or `JsonWebTokenError` (all from @nestjs/jwt). Options
+   * may add checks (`subject`, `jwtid`, `algorithms`) or state ours (`issuer`, `audience`);
+   * those that would loosen one throw an `UnsupportedJwtOptionError`.
+   */
+  override verify<T extends object = JsonObject>(token: string, options?: JwtVerifyOptions): T {
+    const rules = verifyRulesOf(options, this.identity);
+    if (rules.algorithmRefused) throw new JsonWebTokenError('invalid algorithm');
+    const claims = this.check(token);
+    if (typeof claims === 'string') throw refusalError(claims, token);
+    for (const [claim, expected] of [
+      ['sub', rules.subject],
+      ['jti', rules.jwtid],
+    ] as const) {
+      if (expected !== undefined && claims[claim] !== expected) {
+        throw new JsonWebTokenError(
+          `jwt ${claim === 'sub' ? 'subject' : 'jwtid'} invalid. expected: ${expected}`,
+        );
+      }
+    }
+    if (!rules.complete) return claims as T;
+    const [header, , signature] = token.split('.');
+    return { header: decodeSegment(header), payload: claims, signature } as T;
+  }
+
+  /** {@link verify}, as a promise. */
+  override verifyAsync<T extends object = JsonObject>(
+    token: string,
+    options?: JwtVerifyOptions,
+  ): Promise<T> {
+    return new Promise((resolve) => resolve(this.verify<T>(token, options)));
+  }
+
+  /**
+   * The claims of a token, or with `complete` its header, claims and signature, WITHOUT any
+   * check; `null` unless header and claims are JSON objects. Never a reason to trust a token.
+   */
+  override decode<T = JsonObject>(token: string, options?: DecodeOptions): T {
+    const [header, payload, signature, ...rest] = token.split('.');
+    const decoded = { header: decodeSegment(header), payload: decodeSegment(payload), signature };
+    if (!decoded.header || !decoded.payload || signature === undefined || rest.length > 0) {
+      return null as T;
+    }
+    return (options?.complete ? decoded : decoded.payload) as T;
+  }
+
+  /**
+   * The claims of a token that passes every check above, or `null`: the form of {@link verify}
+   * for the request path, which costs no Error for a refused token.
+   */
+  verifiedClaims(token: string): JsonObject | null {
+    const claims = this.check(token);
+    return typeof claims === 'string' ? null : claims;
+  }
+
+  private check(token: string): JsonObject | Refusal {
     const [headerPart, payloadPart, signature, ...rest] = token.split('.');
-    if (signature === undefined || rest.length > 0) return null;
-    const header = decode(headerPart);
-    if (!header || header.crit !== undefined) return null;
-    if (header.typ !== undefined && !isJwtType(header.typ)) return null;
+    if (signature === undefined || rest.length > 0) return 'malformed';
+    const header = decodeSegment(headerPart);
+    if (!header || header.crit !== undefined) return 'header';
+    if (header.typ !== undefined && !isJwtType(header.typ)) return 'header';
     const key = this.keys.find(header.kid, header.alg);
-    if (!key) return null;
+    if (!key) return 'key';
     const input = token.slice(0, headerPart.length + 1 + payloadPart.length);
-    if (!ALGORITHMS[key.alg].verify(input, signature, key.key)) return null;
-    const claims = decode(payloadPart);
-    return claims && this.claimsValid(claims) ? claims : null;
+    if (!JWS_ALGORITHMS[key.alg].verify(input, signature, key.key)) return 'signature';
+    const claims = decodeSegment(payloadPart);
+    if (!claims) return 'claims';
+    return this.claimsRefusal(claims) ?? claims;
   }
 
-  private claimsValid(claims: JsonObject): boolean {
+  private claimsRefusal(claims: JsonObject): Refusal | undefined {
     const now = Math.floor(Date.now() / 1000);
     const { iss, aud, exp, nbf, iat } = claims;
-    if (iss !== this.issuer) return false;
-    if (Array.isArray(aud) ? !aud.includes(this.audience) : aud !== this.audience) return false;
+    const { issuer, audience } = this.identity;
+    if (iss !== issuer) return 'issuer';
+    if (Array.isArray(aud) ? !aud.includes(audience) : aud !== audience) return 'audience';
     // jsonwebtoken's rules: expired from the second `exp` names on; active from `nbf` on.
-    if (typeof exp !== 'number' || now >= exp) return false;
-    if (nbf !== undefined && (typeof nbf !== 'number' || nbf > now)) return false;
-    return iat === undefined || typeof iat === 'number';
+    if (typeof exp !== 'number') return 'claims';
+    if (now >= exp) return 'expired';
+    if (nbf !== undefined && typeof nbf !== 'number') return 'claims';
+    if (typeof nbf === 'number' && nbf > now) return 'inactive';
+    return iat === undefined || typeof iat === 'number' ? undefined : 'claims';
   }
 }
 
@@ -125,29 +176,25 @@ function isJwtType(typ: unknown): boolean {
   return typeof typ === 'string' && typ.toUpperCase() === 'JWT';
 }
 
-function encode(value: JsonObject): string {
-  return Buffer.from(JSON.stringify(value)).toString('base64url');
-}
-
-/** A segment's JSON object, or `undefined` when it is not base64url of a JSON object. */
-function decode(segment: string): JsonObject | undefined {
-  if (segment.length === 0 || !BASE64URL.test(segment)) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as JsonObject)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
- * The bytes of a signature segment of `length` bytes in its one canonical base64url spelling,
- * so that no two token strings carry the same signature.
+ * The error jsonwebtoken throws for the same refusal. Expiry and activation are only reported
+ * once the signature passed, so their dates come from claims that are ours.
  */
-function signatureBytes(segment: string, length: number): Buffer | undefined {
-  if (segment.length !== Math.ceil((length * 4) / 3) || !BASE64URL.test(segment)) return undefined;
-  const bytes = Buffer.from(segment, 'base64url');
-  return bytes.length === length && bytes.toString('base64url') === segment ? bytes : undefined;
+function refusalError(refusal: Refusal, token: string): JsonWebTokenError {
+  const claims = () => decodeSegment(token.split('.')[1]) ?? {};
+  switch (refusal) {
+    case 'expired':
+      return new TokenExpiredError('jwt expired', new Date(Number(claims().exp) * 1000));
+    case 'inactive':
+      return new NotBeforeError('jwt not active', new Date(Number(claims().nbf) * 1000));
+    case 'malformed':
+      return new JsonWebTokenError('jwt malformed');
+    case 'signature':
+      return new JsonWebTokenError('invalid signature');
+    case 'issuer':
+    case 'audience':
+      return new JsonWebTokenError(`jwt ${refusal} invalid`);
+    default:
+      return new JsonWebTokenError(`invalid token (${refusal})`);
+  }
 }

@@ -59,7 +59,7 @@ export class TokenService {
   /** The claims of a valid token of the expected type, or `null` for anything else. */
   verify<T extends TokenType>(token: string, type: T): ClaimsOf<T> | null {
     if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
-    const claims = this.signer.verify(token);
+    const claims = this.signer.verifiedClaims(token);
     return isClaimsOf(claims, type) ? claims : null;
   }
 

@@ -77,7 +77,7 @@ describe('TokenSigner', () => {
       const token = hs.sign(claims());
       assert.deepEqual(Object.keys(headerOf(token)), ['alg', 'typ', 'kid']);
       assert.equal(headerOf(token).alg, 'HS256');
-      const verified = hs.verify(token);
+      const verified = hs.verifiedClaims(token);
       assert.equal(verified?.sub, 'user-1');
       assert.equal(verified?.iss, 'otp-auth');
       assert.equal(verified?.aud, 'otp-auth');
@@ -90,9 +90,9 @@ describe('TokenSigner', () => {
         audience: 'otp-auth',
       });
       assert.equal(headerOf(old).kid, undefined);
-      assert.equal(signer().verify(old)?.sub, 'user-1');
+      assert.equal(signer().verifiedClaims(old)?.sub, 'user-1');
       assert.equal(
-        signer({ jwtSecret: 'another-secret-0123456789abcdefghijkl' }).verify(old),
+        signer({ jwtSecret: 'another-secret-0123456789abcdefghijkl' }).verifiedClaims(old),
         null,
       );
     });
@@ -112,8 +112,8 @@ describe('TokenSigner', () => {
         ['typ at+jwt', hmacToken({ ...header, typ: 'at+jwt' }, body, SECRET)],
         ['a padded signature', `${token}=`],
       ];
-      assert.notEqual(hs.verify(hmacToken(header, body, SECRET)), null, 'the control');
-      for (const [what, forged] of refused) assert.equal(hs.verify(forged), null, what);
+      assert.notEqual(hs.verifiedClaims(hmacToken(header, body, SECRET)), null, 'the control');
+      for (const [what, forged] of refused) assert.equal(hs.verifiedClaims(forged), null, what);
     });
 
     it('refuses expired, not yet valid, foreign issuer or audience, and a claims array', () => {
@@ -132,11 +132,15 @@ describe('TokenSigner', () => {
         ['an array', ['x']],
       ];
       assert.notEqual(
-        hs.verify(hmacToken(header, { ...base, nbf: now, aud: ['x', 'otp-auth'] }, SECRET)),
+        hs.verifiedClaims(hmacToken(header, { ...base, nbf: now, aud: ['x', 'otp-auth'] }, SECRET)),
         null,
       );
       for (const [what, payload] of cases) {
-        assert.equal(hs.verify(hmacToken(header, payload as JsonObject, SECRET)), null, what);
+        assert.equal(
+          hs.verifiedClaims(hmacToken(header, payload as JsonObject, SECRET)),
+          null,
+          what,
+        );
       }
     });
   });
@@ -150,18 +154,26 @@ describe('TokenSigner', () => {
         const header = headerOf(token);
         assert.equal(header.alg, alg);
         assert.equal(header.kid, thumbprintOf(createPublicKey(current.publicKey)));
-        assert.equal(asymmetric(alg, current).verify(token)?.sub, 'user-1');
+        assert.equal(asymmetric(alg, current).verifiedClaims(token)?.sub, 'user-1');
       });
 
       it('refuses a token signed with another key under the same kid, or naming no kid', () => {
         const ours = asymmetric(alg, current);
         const token = ours.sign(claims());
         const attacker = newKeyPair(alg);
-        assert.equal(ours.verify(resigned(token, attacker, alg, {})), null, "attacker's key");
-        assert.notEqual(ours.verify(resigned(token, current, alg, {})), null, 'the control');
+        assert.equal(
+          ours.verifiedClaims(resigned(token, attacker, alg, {})),
+          null,
+          "attacker's key",
+        );
+        assert.notEqual(
+          ours.verifiedClaims(resigned(token, current, alg, {})),
+          null,
+          'the control',
+        );
         const [, payload, signature] = token.split('.');
         const noKid = `${part({ alg, typ: 'JWT' })}.${payload}.${signature}`;
-        assert.equal(ours.verify(noKid), null, 'no kid');
+        assert.equal(ours.verifiedClaims(noKid), null, 'no kid');
       });
 
       it('refuses HS256 keyed with the public key (algorithm confusion), with and without the kid', () => {
@@ -173,11 +185,17 @@ describe('TokenSigner', () => {
         ) as JsonObject;
         const der = createPublicKey(current.publicKey).export({ format: 'der', type: 'spki' });
         for (const key of [current.publicKey, current.publicKey.trim(), der]) {
-          assert.equal(ours.verify(hmacToken({ ...header, alg: 'HS256' }, body, key)), null);
-          assert.equal(ours.verify(hmacToken({ alg: 'HS256', typ: 'JWT' }, body, key)), null);
+          assert.equal(
+            ours.verifiedClaims(hmacToken({ ...header, alg: 'HS256' }, body, key)),
+            null,
+          );
+          assert.equal(
+            ours.verifiedClaims(hmacToken({ alg: 'HS256', typ: 'JWT' }, body, key)),
+            null,
+          );
         }
         assert.equal(
-          ours.verify(hmacToken({ alg: 'HS256', typ: 'JWT' }, body, SECRET)),
+          ours.verifiedClaims(hmacToken({ alg: 'HS256', typ: 'JWT' }, body, SECRET)),
           null,
           'JWT_SECRET',
         );
@@ -189,7 +207,7 @@ describe('TokenSigner', () => {
         const other = alg === 'EdDSA' ? 'ES256' : 'EdDSA';
         const [, payload, signature] = token.split('.');
         const header = { ...headerOf(token), alg: other };
-        assert.equal(ours.verify(`${part(header)}.${payload}.${signature}`), null);
+        assert.equal(ours.verifiedClaims(`${part(header)}.${payload}.${signature}`), null);
       });
 
       it('rotation: the next key is accepted before it signs, the previous one until it is retired', () => {
@@ -197,14 +215,18 @@ describe('TokenSigner', () => {
         const before = asymmetric(alg, current, { next });
         const fromCurrent = before.sign(claims());
         const fromNext = asymmetric(alg, next).sign(claims());
-        assert.notEqual(before.verify(fromNext), null, 'the standby key verifies before it signs');
+        assert.notEqual(
+          before.verifiedClaims(fromNext),
+          null,
+          'the standby key verifies before it signs',
+        );
 
         const after = asymmetric(alg, next, { previous: [current] });
         assert.equal(headerOf(after.sign(claims())).kid, headerOf(fromNext).kid);
-        assert.notEqual(after.verify(fromCurrent), null, 'a token of the previous key');
+        assert.notEqual(after.verifiedClaims(fromCurrent), null, 'a token of the previous key');
 
         const retired = asymmetric(alg, next);
-        assert.equal(retired.verify(fromCurrent), null, 'a token of a retired key');
+        assert.equal(retired.verifiedClaims(fromCurrent), null, 'a token of a retired key');
       });
     });
   }
@@ -214,10 +236,10 @@ describe('TokenSigner', () => {
     const ed = newKeyPair('EdDSA');
     const old = asymmetric('ES256', es).sign(claims());
     const moved = asymmetric('EdDSA', ed, { previous: [es] });
-    assert.notEqual(moved.verify(old), null);
+    assert.notEqual(moved.verifiedClaims(old), null);
     const [, payload, signature] = old.split('.');
     assert.equal(
-      moved.verify(`${part({ ...headerOf(old), alg: 'EdDSA' })}.${payload}.${signature}`),
+      moved.verifiedClaims(`${part({ ...headerOf(old), alg: 'EdDSA' })}.${payload}.${signature}`),
       null,
     );
   });
