@@ -1,4 +1,6 @@
+import type { AsymmetricJwtAlgorithm } from '../auth/tokens/token-keys.js';
 import { parseDurationSeconds } from './duration.js';
+import { isAsymmetric, readJwtKeyOptions } from './jwt-keys.config.js';
 import {
   DEFAULT_REDIS_KEY_PREFIX,
   type DatabaseOptions,
@@ -132,6 +134,11 @@ function parseDatabase(reader: EnvironmentReader): { database: DatabaseOptions; 
 export interface ParseEnvironmentHooks {
   /** Supplies the development secret (generated once and kept in `dataDir`). */
   developmentSecret(dataDir: string): string;
+  /**
+   * Supplies the development signing key of an asymmetric `JWT_ALGORITHM` (a PKCS#8 PEM, generated
+   * once and kept in `dataDir`). Without it, `JWT_PRIVATE_KEY` is required as in production.
+   */
+  developmentPrivateKey?(dataDir: string, algorithm: AsymmetricJwtAlgorithm): string;
 }
 
 /** Turns the environment into the validated configuration, or throws a `ConfigurationError`. */
@@ -156,6 +163,8 @@ export function parseEnvironment(env: Environment, hooks: ParseEnvironmentHooks)
   if (production && exposeResetToken) {
     reader.problems.push('AUTH_EXPOSE_RESET_TOKEN=true is refused when NODE_ENV=production');
   }
+  const jwtKeys = readJwtKeyOptions(reader, production, hooks.developmentPrivateKey !== undefined);
+  const { jwtAlgorithm } = jwtKeys;
   const accessTtl = reader.duration('JWT_ACCESS_TTL', '15m', 10, 86400);
   const refreshTtl = reader.duration('JWT_REFRESH_TTL', '1d', 60, 90 * 86400);
   if (refreshTtl < accessTtl) {
@@ -185,6 +194,7 @@ export function parseEnvironment(env: Environment, hooks: ParseEnvironmentHooks)
       // Filled in below once the other problems are known, so that a bad deployment does not
       // leave a generated secret behind.
       jwtSecret: secretFromEnv ?? '',
+      ...jwtKeys,
       issuer: 'otp-auth',
       audience: 'otp-auth',
       accessTtl,
@@ -244,5 +254,8 @@ export function parseEnvironment(env: Environment, hooks: ParseEnvironmentHooks)
 
   if (reader.problems.length > 0) throw new ConfigurationError(reader.problems);
   if (otpAuth.auth.jwtSecret === '') otpAuth.auth.jwtSecret = hooks.developmentSecret(dataDir);
+  if (isAsymmetric(jwtAlgorithm) && !otpAuth.auth.jwtPrivateKey && hooks.developmentPrivateKey) {
+    otpAuth.auth.jwtPrivateKey = hooks.developmentPrivateKey(dataDir, jwtAlgorithm);
+  }
   return { http, database, dataDir, otpAuth };
 }

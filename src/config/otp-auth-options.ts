@@ -1,3 +1,4 @@
+import type { JwtAlgorithm } from '../auth/tokens/token-keys.js';
 import type { OtpAuthHooks } from '../events/otp-auth-events.js';
 
 /** argon2id cost parameters; never below OWASP's minimum (19 MiB, 2 iterations, 1 lane). */
@@ -9,8 +10,19 @@ export interface Argon2Parameters {
 
 /** Token lifetimes and session rules. Durations are in seconds. */
 export interface AuthOptions {
-  /** HS256 secret, at least 32 bytes. */
+  /** HS256 secret, at least 32 bytes; it also keys the OTP hashes, whatever the algorithm. */
   jwtSecret: string;
+  /**
+   * What tokens are signed with: `HS256` (default, with `jwtSecret`), or `EdDSA` (Ed25519) or
+   * `ES256` (EC P-256) with `jwtPrivateKey`, whose public key is then served as a JWK Set.
+   */
+  jwtAlgorithm?: JwtAlgorithm;
+  /** PKCS#8 PEM of the signing key, for `EdDSA` and `ES256`. */
+  jwtPrivateKey?: string;
+  /** PKCS#8 PEM of the key that signs next: published before it signs (rotation, step 1). */
+  jwtNextPrivateKey?: string;
+  /** PEM public keys of retired signing keys: still accepted and published until their tokens expire. */
+  jwtPreviousPublicKeys?: string[];
   issuer: string;
   audience: string;
   accessTtl: number;

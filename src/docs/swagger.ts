@@ -61,7 +61,9 @@ export function setUpSwagger(app: INestApplication, options: SwaggerSetupOptions
     .addTag('Profile', 'The signed-in user: read, rename, deactivate')
     .addTag(
       'Operations',
-      options.outboxEnabled ? 'Health, and the development outbox' : 'Health of the service',
+      options.outboxEnabled
+        ? 'Health, the public signing keys, and the development outbox'
+        : 'Health of the service, and its public signing keys',
     )
     .build();
   const document = SwaggerModule.createDocument(app, config, {

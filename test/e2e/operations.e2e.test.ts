@@ -72,6 +72,7 @@ const ENDPOINTS: { method: string; path: string; codes: string[]; bearer?: true 
     bearer: true,
   },
   { method: 'get', path: '/health', codes: ['200', '503'] },
+  { method: 'get', path: '/.well-known/jwks.json', codes: ['200', '404'] },
 ];
 
 /** Endpoints that read a JSON body: they also answer 413 and 415 and have a request schema. */

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { signingEnv } from '../support/signing-keys.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const NODE = join(REPO, 'node_modules/.bin/node');
@@ -123,6 +124,27 @@ describe(
       const run = await runService(cwd, { NODE_ENV: 'production', DATABASE_URL: sqliteIn(cwd) });
 
       assertRefused(run, [/JWT_SECRET is required/, /MAIL_URL is required/]);
+    });
+
+    it('JWT_ALGORITHM=EdDSA in production: no key, or a key of another type, is one line', async () => {
+      const production = {
+        NODE_ENV: 'production',
+        JWT_SECRET: STRONG_SECRET,
+        MAIL_URL: 'smtp://127.0.0.1:2525',
+        JWT_ALGORITHM: 'EdDSA',
+      };
+      const withoutKey = freshDir();
+      assertRefused(
+        await runService(withoutKey, { ...production, DATABASE_URL: sqliteIn(withoutKey) }),
+        [
+          /^config error: JWT_PRIVATE_KEY is required when NODE_ENV=production and JWT_ALGORITHM=EdDSA$/,
+        ],
+      );
+      const wrongKey = freshDir();
+      const env = { ...production, ...signingEnv('ES256'), JWT_ALGORITHM: 'EdDSA' };
+      assertRefused(await runService(wrongKey, { ...env, DATABASE_URL: sqliteIn(wrongKey) }), [
+        /^config error: JWT_PRIVATE_KEY is an ec \(prime256v1\) key, but JWT_ALGORITHM=EdDSA needs an Ed25519 key$/,
+      ]);
     });
 
     it('AUTH_EXPOSE_RESET_TOKEN=true in production is refused', async () => {

@@ -11,7 +11,7 @@ type ControllerClass = ReturnType<ExecutionContext['getClass']>;
 
 /**
  * The Bearer guard. Registered globally it protects every route (secure by default) except
- * those marked {@link Public}. A token already verified by passport-jwt goes straight to the
+ * those marked {@link Public}. A token already verified by the strategy goes straight to the
  * revocation check (see {@link AccessTokenAuthenticator}); any other goes through passport.
  */
 @Injectable()
@@ -61,7 +61,7 @@ export class JwtAuthGuard extends AuthGuard(OTP_AUTH_JWT_STRATEGY) {
 
 /**
  * The token of an `Authorization: Bearer <token>` header in its usual spelling, for the shortcut
- * of remembered tokens. It need not parse every form passport-jwt accepts: a header spelt
+ * of remembered tokens. It need not parse every form the extractor accepts: a header spelt
  * otherwise, or anything but a remembered token, goes through passport as before.
  */
 function canonicalBearerToken(header: unknown): string | undefined {

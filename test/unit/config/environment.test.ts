@@ -71,6 +71,7 @@ describe('parseEnvironment', () => {
         appUrl: 'http://localhost:3000',
         auth: {
           jwtSecret: GENERATED_SECRET,
+          jwtAlgorithm: 'HS256',
           issuer: 'otp-auth',
           audience: 'otp-auth',
           accessTtl: 15 * 60,
