@@ -212,7 +212,7 @@ export function parseEnvironment(env: Environment, hooks: ParseEnvironmentHooks)
     emailValidation: {
       mailboxlayerApiKey: reader.raw('MAILBOXLAYER_API_KEY'),
       mailboxlayerUrl:
-        reader.url('MAILBOXLAYER_URL', 'http://apilayer.net/api/check', ['http:', 'https:']) ?? '',
+        reader.url('MAILBOXLAYER_URL', 'https://apilayer.net/api/check', ['http:', 'https:']) ?? '',
       timeoutMs: reader.integer('MAILBOXLAYER_TIMEOUT_MS', 3000, 100, 60000),
       failOpen: reader.boolean('EMAIL_VALIDATION_FAIL_OPEN', true),
       verdictTtl: 24 * 3600,

@@ -91,7 +91,7 @@ describe('parseEnvironment', () => {
         },
         emailValidation: {
           mailboxlayerApiKey: undefined,
-          mailboxlayerUrl: 'http://apilayer.net/api/check',
+          mailboxlayerUrl: 'https://apilayer.net/api/check',
           timeoutMs: 3000,
           failOpen: true,
           verdictTtl: 24 * 3600,
