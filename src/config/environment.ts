@@ -228,6 +228,7 @@ export function parseEnvironment(env: Environment, hooks: ParseEnvironmentHooks)
       REDIS_KEY_PREFIX_PATTERN,
       'at most 64 letters, digits and the characters : _ . -',
     ),
+    memoryStoreMaxEntries: reader.integer('MEMORY_STORE_MAX_ENTRIES', 100_000, 1_000, 100_000_000),
     rateLimitPerIp: reader.integer('RATE_LIMIT_PER_IP', 100, 1, 1_000_000),
   };
 

@@ -15,7 +15,7 @@ const MAX_PARSED = 10_000;
  * guarded call, so the profile is cached in the {@link AtomicStore} (shared by every instance with
  * Redis) instead of costing a database round trip per request. As for the revocation cache,
  * writes overwrite the cached copy and reads fill it only with set-if-absent, so a read racing a
- * rename never puts the old name back.
+ * rename never puts the old name back. The copy is evictable: the database has the profile.
  */
 @Injectable()
 export class ProfileService {
@@ -34,14 +34,18 @@ export class ProfileService {
     const cached = await this.cache.get(profileKey(userId));
     if (cached !== null) return this.parse(userId, cached);
     const profile = await this.load(userId);
-    await this.cache.setIfAbsent(profileKey(userId), JSON.stringify(profile), PROFILE_CACHE_MS);
+    await this.cache.setIfAbsent(profileKey(userId), JSON.stringify(profile), PROFILE_CACHE_MS, {
+      evictable: true,
+    });
     return profile;
   }
 
   async rename(userId: string, fullName: string): Promise<ProfileResponse> {
     await this.users.updateFullName(userId, fullName);
     const profile = await this.load(userId);
-    await this.cache.set(profileKey(userId), JSON.stringify(profile), PROFILE_CACHE_MS);
+    await this.cache.set(profileKey(userId), JSON.stringify(profile), PROFILE_CACHE_MS, {
+      evictable: true,
+    });
     return profile;
   }
 

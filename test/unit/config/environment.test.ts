@@ -99,6 +99,7 @@ describe('parseEnvironment', () => {
         password: { minLength: 8, argon2: { memoryCostKiB: 19456, timeCost: 2, parallelism: 1 } },
         redisUrl: undefined,
         redisKeyPrefix: 'otp-auth:',
+        memoryStoreMaxEntries: 100_000,
         rateLimitPerIp: 100,
       });
     });
@@ -177,6 +178,7 @@ describe('parseEnvironment', () => {
       ['LOGIN_MAX_FAILURES', 'five'],
       ['REFRESH_REUSE_GRACE', '-1'],
       ['RATE_LIMIT_PER_IP', '0'],
+      ['MEMORY_STORE_MAX_ENTRIES', '999'],
       ['MAILBOXLAYER_TIMEOUT_MS', '50'],
       ['MAILBOXLAYER_URL', 'ftp://apilayer.net/api/check'],
       ['APP_URL', 'localhost:3000'],
@@ -443,6 +445,7 @@ describe('parseEnvironment', () => {
         LOGIN_MAX_FAILURES: '10',
         REFRESH_REUSE_GRACE: '30',
         RATE_LIMIT_PER_IP: '20',
+        MEMORY_STORE_MAX_ENTRIES: '5000',
         OTP_LENGTH: '8',
         OTP_MAX_ATTEMPTS: '3',
         MAIL_FROM: 'Auth <auth@example.com>',
@@ -451,6 +454,7 @@ describe('parseEnvironment', () => {
       assert.equal(config.otpAuth.auth.loginMaxFailures, 10);
       assert.equal(config.otpAuth.auth.refreshReuseGrace, 30);
       assert.equal(config.otpAuth.rateLimitPerIp, 20);
+      assert.equal(config.otpAuth.memoryStoreMaxEntries, 5000);
       assert.equal(config.otpAuth.otp.length, 8);
       assert.equal(config.otpAuth.otp.maxAttempts, 3);
       assert.equal(config.otpAuth.mail.from, 'Auth <auth@example.com>');
