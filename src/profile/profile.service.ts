@@ -1,5 +1,6 @@
-import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { BoundedMap } from '../common/bounded-map.js';
+import { InvalidAccessTokenException } from '../common/errors/invalid-access-token.exception.js';
 import { TokenRevocationService } from '../auth/revocation/token-revocation.service.js';
 import { AtomicStore } from '../state/atomic-store.js';
 import { UsersService } from '../users/users.service.js';
@@ -71,7 +72,7 @@ export class ProfileService {
   private async load(userId: string): Promise<ProfileResponse> {
     const user = await this.users.findById(userId);
     // The guard let the token through, so only a race with deactivation lands here.
-    if (!user || !user.isActive) throw new UnauthorizedException();
+    if (!user || !user.isActive) throw new InvalidAccessTokenException();
     return toProfileResponse(user);
   }
 }

@@ -3,8 +3,9 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { AuthenticatedUser } from '../decorators/current-user.decorator.js';
 import { IS_PUBLIC_KEY } from '../decorators/public.decorator.js';
+import { InvalidAccessTokenException } from '../../common/errors/invalid-access-token.exception.js';
 import { AccessTokenAuthenticator } from './access-token-authenticator.js';
-import { OTP_AUTH_JWT_STRATEGY } from './jwt.strategy.js';
+import { extractBearerToken, OTP_AUTH_JWT_STRATEGY } from './jwt.strategy.js';
 
 type Handler = ReturnType<ExecutionContext['getHandler']>;
 type ControllerClass = ReturnType<ExecutionContext['getClass']>;
@@ -39,10 +40,29 @@ export class JwtAuthGuard extends AuthGuard(OTP_AUTH_JWT_STRATEGY) {
     const verified = token ? this.authenticator.recall(token) : undefined;
     if (!verified) return (await super.canActivate(context)) as boolean;
     const user = await this.authenticator.authenticate(verified);
-    // The same answer passport gives for a token it refuses.
-    if (!user) throw new UnauthorizedException();
+    // The same answer passport gives for a token it refuses (see handleRequest).
+    if (!user) throw new InvalidAccessTokenException();
     request.user = user;
     return true;
+  }
+
+  /**
+   * passport's verdict. A refusal names its cause for the `WWW-Authenticate` challenge: a token
+   * that was sent and refused (`invalid_token`), or none at all. Errors (a store that does not
+   * answer: 503) pass as they are.
+   */
+  override handleRequest<TUser>(
+    error: Error | null,
+    user: TUser | false,
+    _info: unknown,
+    context: ExecutionContext,
+  ): TUser {
+    if (error) throw error;
+    if (user) return user;
+    const request: unknown = context.switchToHttp().getRequest();
+    throw extractBearerToken(request as Parameters<typeof extractBearerToken>[0])
+      ? new InvalidAccessTokenException()
+      : new UnauthorizedException();
   }
 
   private isPublic(context: ExecutionContext): boolean {

@@ -1,4 +1,5 @@
-import { BadRequestException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { InvalidAccessTokenException } from '../../common/errors/invalid-access-token.exception.js';
 import { PasswordHasher } from '../../password/password-hasher.service.js';
 import { PasswordPolicy } from '../../password/password-policy.service.js';
 import { UsersService } from '../../users/users.service.js';
@@ -30,7 +31,7 @@ export class ChangePasswordUseCase {
 
   async execute(caller: AuthenticatedUser, dto: ChangePasswordDto): Promise<TokenPairResponse> {
     const user = await this.users.findById(caller.id);
-    if (!user || !user.isActive) throw new UnauthorizedException();
+    if (!user || !user.isActive) throw new InvalidAccessTokenException();
 
     await this.attempts.acquire(user.email);
     if (!(await this.hasher.verify(user.passwordHash, dto.current_password))) {
@@ -49,7 +50,7 @@ export class ChangePasswordUseCase {
       passwordHash,
       passwordChangedAt: new Date(),
     });
-    if (generation === null) throw new UnauthorizedException();
+    if (generation === null) throw new InvalidAccessTokenException();
     this.notifications.notifyPasswordChanged(user);
     return toTokenPairResponse(
       this.tokens.issueSession({ id: user.id, tokenGeneration: generation }),

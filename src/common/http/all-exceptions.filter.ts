@@ -10,6 +10,11 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { ThrottlerException } from '@nestjs/throttler';
 import { randomUUID } from 'node:crypto';
 import { isInfrastructureError } from '../errors/infrastructure-error.js';
+import {
+  BEARER_CHALLENGE,
+  INVALID_TOKEN_CHALLENGE,
+  InvalidAccessTokenException,
+} from '../errors/invalid-access-token.exception.js';
 import { TooManyRequestsException } from '../errors/too-many-requests.exception.js';
 import { bodyErrorMessage } from './body-errors.js';
 
@@ -65,7 +70,8 @@ export function httpExceptionBody(exception: HttpException): ErrorBody {
 /**
  * One error shape for everything. Anything that is not an HttpException is logged with an
  * `errorId` and answered as a bare 500 carrying that id: no message, no stack, no internals —
- * except a store that does not answer, which is a 503 (fail closed).
+ * except a store that does not answer, which is a 503 (fail closed). Every 401, whoever threw it,
+ * carries its `WWW-Authenticate` challenge from here.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -78,10 +84,18 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const response: unknown = host.switchToHttp().getResponse();
 
     if (exception instanceof HttpException) {
+      const status = exception.getStatus() as HttpStatus;
+      if (status === HttpStatus.UNAUTHORIZED) {
+        const challenge =
+          exception instanceof InvalidAccessTokenException
+            ? INVALID_TOKEN_CHALLENGE
+            : BEARER_CHALLENGE;
+        httpAdapter.setHeader(response, 'WWW-Authenticate', challenge);
+      }
       if (exception instanceof TooManyRequestsException && exception.retryAfterSeconds) {
         httpAdapter.setHeader(response, 'Retry-After', String(exception.retryAfterSeconds));
       }
-      httpAdapter.reply(response, httpExceptionBody(exception), exception.getStatus());
+      httpAdapter.reply(response, httpExceptionBody(exception), status);
       return;
     }
 
