@@ -10,6 +10,9 @@ import { extractBearerToken, OTP_AUTH_JWT_STRATEGY } from './jwt.strategy.js';
 type Handler = ReturnType<ExecutionContext['getHandler']>;
 type ControllerClass = ReturnType<ExecutionContext['getClass']>;
 
+/** What `canActivate` answers for a public route, made once. */
+const PUBLIC_ROUTE = Promise.resolve(true);
+
 /**
  * The Bearer guard. Registered globally it protects every route (secure by default) except
  * those marked {@link Public}. A token already verified by passport-jwt goes straight to the
@@ -31,8 +34,16 @@ export class JwtAuthGuard extends AuthGuard(OTP_AUTH_JWT_STRATEGY) {
     super();
   }
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.isPublic(context)) return true;
+  override canActivate(context: ExecutionContext): Promise<boolean> {
+    return this.isPublic(context) ? PUBLIC_ROUTE : this.authenticate(context);
+  }
+
+  /**
+   * The Bearer check alone: the caller of a request, or 401. Also run before the body of a
+   * request to a Bearer route is read (see `bearer-before-body.ts`), so that an unauthenticated
+   * caller learns nothing from how its body would have been judged.
+   */
+  async authenticate(context: ExecutionContext): Promise<boolean> {
     const request = context
       .switchToHttp()
       .getRequest<{ headers: Record<string, unknown>; user?: AuthenticatedUser }>();
