@@ -84,18 +84,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const response: unknown = host.switchToHttp().getResponse();
 
     if (exception instanceof HttpException) {
-      const status = exception.getStatus() as HttpStatus;
-      if (status === HttpStatus.UNAUTHORIZED) {
-        const challenge =
-          exception instanceof InvalidAccessTokenException
-            ? INVALID_TOKEN_CHALLENGE
-            : BEARER_CHALLENGE;
-        httpAdapter.setHeader(response, 'WWW-Authenticate', challenge);
-      }
-      if (exception instanceof TooManyRequestsException && exception.retryAfterSeconds) {
-        httpAdapter.setHeader(response, 'Retry-After', String(exception.retryAfterSeconds));
-      }
-      httpAdapter.reply(response, httpExceptionBody(exception), status);
+      this.replyWith(exception, host.switchToHttp().getRequest(), response);
       return;
     }
 
@@ -124,4 +113,40 @@ export class AllExceptionsFilter implements ExceptionFilter {
       status,
     );
   }
+
+  /** An HttpException's answer: its body, with what its status calls for. */
+  private replyWith(exception: HttpException, request: unknown, response: unknown): void {
+    const { httpAdapter } = this.adapterHost;
+    const status = exception.getStatus() as HttpStatus;
+    const body = httpExceptionBody(exception);
+    if (status === HttpStatus.UNAUTHORIZED) {
+      const challenge =
+        exception instanceof InvalidAccessTokenException
+          ? INVALID_TOKEN_CHALLENGE
+          : BEARER_CHALLENGE;
+      httpAdapter.setHeader(response, 'WWW-Authenticate', challenge);
+    }
+    if (status === HttpStatus.NOT_FOUND) body.message = this.withoutQuery(body.message, request);
+    if (exception instanceof TooManyRequestsException && exception.retryAfterSeconds) {
+      httpAdapter.setHeader(response, 'Retry-After', String(exception.retryAfterSeconds));
+    }
+    httpAdapter.reply(response, body, status);
+  }
+
+  /**
+   * Nest answers an unknown route with `Cannot GET <url>`, the query string included, where a
+   * token may be (`/reset-password?token=…`, the link of a reset e-mail): only the path is kept.
+   */
+  private withoutQuery(message: ErrorBody['message'], request: unknown): ErrorBody['message'] {
+    const { httpAdapter } = this.adapterHost;
+    const method = httpAdapter.getRequestMethod(request) as string;
+    const url = httpAdapter.getRequestUrl(request) as string;
+    return message === `Cannot ${method} ${url}` ? `Cannot ${method} ${pathOf(url)}` : message;
+  }
+}
+
+/** A request URL without its query string. */
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
 }
