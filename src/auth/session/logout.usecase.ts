@@ -1,7 +1,7 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { AuthMessages } from '../auth.messages.js';
 import type { AuthenticatedUser } from '../decorators/current-user.decorator.js';
-import type { LogoutDto } from '../dto/logout.dto.js';
+import { presentedRefreshToken, type RefreshTokenDto } from '../dto/refresh-token.dto.js';
 import { TokenRevocationService } from '../revocation/token-revocation.service.js';
 import { TokenService } from '../tokens/token.service.js';
 
@@ -17,9 +17,8 @@ export class LogoutUseCase {
     private readonly revocation: TokenRevocationService,
   ) {}
 
-  async execute(caller: AuthenticatedUser, dto: LogoutDto): Promise<{ message: string }> {
-    if (!dto.refresh_token) throw new BadRequestException(AuthMessages.refreshTokenRequired);
-    const claims = this.tokens.verify(dto.refresh_token, 'refresh');
+  async execute(caller: AuthenticatedUser, dto: RefreshTokenDto): Promise<{ message: string }> {
+    const claims = this.tokens.verify(presentedRefreshToken(dto), 'refresh');
     if (!claims || claims.sub !== caller.id || !(await this.revocation.isSessionValid(claims))) {
       throw new BadRequestException(AuthMessages.invalidLogoutToken);
     }
