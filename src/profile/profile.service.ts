@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BoundedMap } from '../common/bounded-map.js';
 import { InvalidAccessTokenException } from '../common/errors/invalid-access-token.exception.js';
+import { SecurityLog } from '../common/logging/security-log.js';
 import { TokenRevocationService } from '../auth/revocation/token-revocation.service.js';
 import { AtomicStore } from '../state/atomic-store.js';
 import { UsersService } from '../users/users.service.js';
@@ -20,6 +21,7 @@ const MAX_PARSED = 10_000;
  */
 @Injectable()
 export class ProfileService {
+  private readonly securityLog = new SecurityLog('Profile');
   /** Profiles as parsed, each with the cached JSON it was parsed from, by user id. */
   private readonly parsed = new BoundedMap<string, { json: string; profile: ProfileResponse }>(
     MAX_PARSED,
@@ -53,6 +55,7 @@ export class ProfileService {
   /** Soft delete: the row stays, the account can no longer sign in, every token dies. */
   async deactivate(userId: string): Promise<void> {
     await this.revocation.revokeAllForUser(userId, { isActive: false });
+    this.securityLog.info('account_deactivated', { user_id: userId });
     await this.cache.delete(profileKey(userId));
   }
 

@@ -1,4 +1,5 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
+import { SecurityLog } from '../../common/logging/security-log.js';
 import { AuthMessages } from '../auth.messages.js';
 import type { AuthenticatedUser } from '../decorators/current-user.decorator.js';
 import { presentedRefreshToken, type RefreshTokenDto } from '../dto/refresh-token.dto.js';
@@ -12,6 +13,8 @@ import { TokenService } from '../tokens/token.service.js';
  */
 @Injectable()
 export class LogoutUseCase {
+  private readonly securityLog = new SecurityLog('Logout');
+
   constructor(
     private readonly tokens: TokenService,
     private readonly revocation: TokenRevocationService,
@@ -36,6 +39,7 @@ export class LogoutUseCase {
       'logout',
     );
     if (!revoked) throw new BadRequestException(AuthMessages.invalidLogoutToken);
+    this.securityLog.info('logout', { user_id: caller.id, family: claims.fam });
     return { message: AuthMessages.loggedOut };
   }
 }
