@@ -4,7 +4,9 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from '../app.module.js';
 import type { AppConfig } from '../config/environment.js';
 import { setUpSwagger } from '../docs/swagger.js';
+import { authenticateBeforeBody } from './bearer-before-body.js';
 import { GracefulFastifyAdapter } from './graceful-fastify.adapter.js';
+import { limitJsonDepth } from './json-body.parser.js';
 import { API_SECURITY_HEADERS, helmetHeaders } from './security-headers.js';
 
 /** Bodies larger than this get 413 (SPEC). */
@@ -16,8 +18,8 @@ export interface CreateAppOptions {
 
 /**
  * Builds the standalone service on Fastify with its HTTP hygiene: security headers (helmet's on
- * the HTML pages, OWASP's REST set on the rest), the 16 KiB body limit,
- * trailing slashes accepted, CORS and Swagger as
+ * the HTML pages, OWASP's REST set on the rest), the 16 KiB body limit and the JSON depth limit,
+ * authentication before the body on Bearer routes, trailing slashes accepted, CORS and Swagger as
  * configured. Used by `main.ts` and by the end-to-end tests, so both run the same app; `main.ts`
  * adds the process's signal handling.
  */
@@ -34,6 +36,7 @@ export async function createApp(
   // Fastify parses text/plain bodies into a string by default, which a route without a body
   // parameter (logout-all) would then accept; a body that is not JSON must get 415 or 400 (SPEC).
   adapter.getInstance().removeContentTypeParser('text/plain');
+  limitJsonDepth(adapter.getInstance());
   const pageHeaders = await helmetHeaders({
     contentSecurityPolicy: {
       directives: {
@@ -67,6 +70,7 @@ export async function createApp(
     logger: options.logger,
     bufferLogs: false,
   });
+  authenticateBeforeBody(app);
 
   if (config.http.corsOrigins.length > 0) {
     app.enableCors({ origin: config.http.corsOrigins, credentials: false });

@@ -223,7 +223,7 @@ export function parseEnvironment(env: Environment, hooks: ParseEnvironmentHooks)
     emailValidation: {
       mailboxlayerApiKey: reader.raw('MAILBOXLAYER_API_KEY'),
       mailboxlayerUrl:
-        reader.url('MAILBOXLAYER_URL', 'http://apilayer.net/api/check', ['http:', 'https:']) ?? '',
+        reader.url('MAILBOXLAYER_URL', 'https://apilayer.net/api/check', ['http:', 'https:']) ?? '',
       timeoutMs: reader.integer('MAILBOXLAYER_TIMEOUT_MS', 3000, 100, 60000),
       failOpen: reader.boolean('EMAIL_VALIDATION_FAIL_OPEN', true),
       verdictTtl: 24 * 3600,
@@ -239,6 +239,7 @@ export function parseEnvironment(env: Environment, hooks: ParseEnvironmentHooks)
       REDIS_KEY_PREFIX_PATTERN,
       'at most 64 letters, digits and the characters : _ . -',
     ),
+    memoryStoreMaxEntries: reader.integer('MEMORY_STORE_MAX_ENTRIES', 100_000, 1_000, 100_000_000),
     rateLimitPerIp: reader.integer('RATE_LIMIT_PER_IP', 100, 1, 1_000_000),
   };
 

@@ -102,6 +102,12 @@ export interface OtpAuthOptions {
    * deployments or a host app can share one Redis. Default `otp-auth:`.
    */
   redisKeyPrefix?: string;
+  /**
+   * Keys the in-process state (used without `redisUrl`) holds at most, default 100,000. When it
+   * is full, cached copies are dropped first; limit counters, cooldowns and revocation marks are
+   * never dropped before they expire, and new ones are refused (503) instead.
+   */
+  memoryStoreMaxEntries?: number;
   /** Requests per minute per client IP on the public POST endpoints. */
   rateLimitPerIp: number;
   /** Callbacks on registration, login and password reset. */

@@ -1,9 +1,9 @@
-import { BadRequestException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { SecurityLog } from '../../common/logging/security-log.js';
 import type { OtpAuthOptions } from '../../config/otp-auth-options.js';
 import { InjectOtpAuthOptions } from '../../core/otp-auth-core.module-definition.js';
 import { AuthMessages } from '../auth.messages.js';
-import type { RefreshTokenDto } from '../dto/refresh-token.dto.js';
+import { presentedRefreshToken, type RefreshTokenDto } from '../dto/refresh-token.dto.js';
 import { toTokenPairResponse, type TokenPairResponse } from '../dto/token-pair.response.js';
 import { TokenRevocationService } from '../revocation/token-revocation.service.js';
 import { LastUsedWriter } from '../sessions/last-used-writer.js';
@@ -34,10 +34,7 @@ export class RefreshTokenUseCase {
   }
 
   async execute(dto: RefreshTokenDto): Promise<TokenPairResponse> {
-    const token = dto.refresh || dto.refresh_token;
-    if (!token) throw new BadRequestException(AuthMessages.refreshTokenRequired);
-
-    const claims = this.tokens.verify(token, 'refresh');
+    const claims = this.tokens.verify(presentedRefreshToken(dto), 'refresh');
     if (!claims || !(await this.revocation.isFamilyAndUserValid(claims))) {
       throw new UnauthorizedException(AuthMessages.invalidRefreshToken);
     }

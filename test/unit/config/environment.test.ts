@@ -93,7 +93,7 @@ describe('parseEnvironment', () => {
         },
         emailValidation: {
           mailboxlayerApiKey: undefined,
-          mailboxlayerUrl: 'http://apilayer.net/api/check',
+          mailboxlayerUrl: 'https://apilayer.net/api/check',
           timeoutMs: 3000,
           failOpen: true,
           verdictTtl: 24 * 3600,
@@ -101,6 +101,7 @@ describe('parseEnvironment', () => {
         password: { minLength: 8, argon2: { memoryCostKiB: 19456, timeCost: 2, parallelism: 1 } },
         redisUrl: undefined,
         redisKeyPrefix: 'otp-auth:',
+        memoryStoreMaxEntries: 100_000,
         rateLimitPerIp: 100,
       });
     });
@@ -181,6 +182,7 @@ describe('parseEnvironment', () => {
       ['SESSIONS_MAX_PER_USER', '0'],
       ['SESSIONS_MAX_PER_USER', '1001'],
       ['RATE_LIMIT_PER_IP', '0'],
+      ['MEMORY_STORE_MAX_ENTRIES', '999'],
       ['MAILBOXLAYER_TIMEOUT_MS', '50'],
       ['MAILBOXLAYER_URL', 'ftp://apilayer.net/api/check'],
       ['APP_URL', 'localhost:3000'],
@@ -448,6 +450,7 @@ describe('parseEnvironment', () => {
         REFRESH_REUSE_GRACE: '30',
         SESSIONS_MAX_PER_USER: '3',
         RATE_LIMIT_PER_IP: '20',
+        MEMORY_STORE_MAX_ENTRIES: '5000',
         OTP_LENGTH: '8',
         OTP_MAX_ATTEMPTS: '3',
         MAIL_FROM: 'Auth <auth@example.com>',
@@ -457,6 +460,7 @@ describe('parseEnvironment', () => {
       assert.equal(config.otpAuth.auth.refreshReuseGrace, 30);
       assert.equal(config.otpAuth.auth.sessionsMaxPerUser, 3);
       assert.equal(config.otpAuth.rateLimitPerIp, 20);
+      assert.equal(config.otpAuth.memoryStoreMaxEntries, 5000);
       assert.equal(config.otpAuth.otp.length, 8);
       assert.equal(config.otpAuth.otp.maxAttempts, 3);
       assert.equal(config.otpAuth.mail.from, 'Auth <auth@example.com>');
