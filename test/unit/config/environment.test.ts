@@ -189,6 +189,7 @@ describe('parseEnvironment', () => {
 
     it('refuses a refresh lifetime shorter than the access lifetime', () => {
       assertOneProblem({ JWT_ACCESS_TTL: '1d', JWT_REFRESH_TTL: '12h' }, 'JWT_REFRESH_TTL');
+      assertOneProblem({ JWT_ACCESS_TTL: '2s', JWT_REFRESH_TTL: '1s' }, 'JWT_REFRESH_TTL');
     });
   });
 
@@ -207,6 +208,29 @@ describe('parseEnvironment', () => {
       assert.equal(otpAuth.otp.ttl, 90);
       assert.equal(otpAuth.otp.resendCooldown, 0);
     });
+
+    // SPEC 2026-12-06: any value from 1 s unless a row states a minimum.
+    it('take any lifetime from 1 s (JWT_ACCESS_TTL=2s starts)', () => {
+      const { otpAuth } = parse({
+        JWT_ACCESS_TTL: '2s',
+        JWT_REFRESH_TTL: '2s',
+        RESET_TOKEN_TTL: '1',
+        OTP_TTL: '1s',
+      });
+      assert.equal(otpAuth.auth.accessTtl, 2);
+      assert.equal(otpAuth.auth.refreshTtl, 2);
+      assert.equal(parse({ JWT_ACCESS_TTL: '1s' }).otpAuth.auth.accessTtl, 1);
+      assert.equal(
+        parse({ JWT_REFRESH_TTL: '1s', JWT_ACCESS_TTL: '1s' }).otpAuth.auth.refreshTtl,
+        1,
+      );
+      assert.equal(otpAuth.auth.resetTtl, 1);
+      assert.equal(otpAuth.otp.ttl, 1);
+    });
+
+    for (const variable of ['JWT_ACCESS_TTL', 'JWT_REFRESH_TTL', 'RESET_TOKEN_TTL', 'OTP_TTL']) {
+      it(`refuse ${variable}=0`, () => assertOneProblem({ [variable]: '0s' }, variable));
+    }
   });
 
   describe('in production', () => {
