@@ -4,6 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from '../app.module.js';
 import type { AppConfig } from '../config/environment.js';
 import { setUpSwagger } from '../docs/swagger.js';
+import { fastifyTrustProxy } from './fastify-trust-proxy.js';
 import { GracefulFastifyAdapter } from './graceful-fastify.adapter.js';
 import { API_SECURITY_HEADERS, helmetHeaders } from './security-headers.js';
 
@@ -25,7 +26,8 @@ export interface CreateAppOptions {
 /**
  * Builds the standalone service on Fastify with its HTTP hygiene: security headers (helmet's on
  * the HTML pages, OWASP's REST set on the rest), the 16 KiB body limit, a 10 s bound on receiving
- * a request, trailing slashes accepted, CORS and Swagger as
+ * a request, the client address from trusted proxies only, trailing slashes accepted, CORS and
+ * Swagger as
  * configured. Used by `main.ts` and by the end-to-end tests, so both run the same app; `main.ts`
  * adds the process's signal handling.
  */
@@ -43,7 +45,7 @@ export async function createApp(
       headersTimeout: REQUEST_RECEIVE_TIMEOUT_MS,
       connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
     },
-    trustProxy: config.http.trustProxy,
+    trustProxy: fastifyTrustProxy(config.http.trustProxy),
     routerOptions: { ignoreTrailingSlash: true },
     return503OnClosing: true,
   });

@@ -1,16 +1,22 @@
+import { isIP } from 'node:net';
 import { parseDurationSeconds } from './duration.js';
 import {
   DEFAULT_REDIS_KEY_PREFIX,
   type DatabaseOptions,
   type OtpAuthOptions,
 } from './otp-auth-options.js';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy.js';
 
 export type { DatabaseOptions } from './otp-auth-options.js';
+export type { TrustProxy } from './trust-proxy.js';
 
 /** Settings of the standalone service that are not the module's business. */
 export interface HttpOptions {
   port: number;
-  trustProxy: boolean;
+  /** Address to listen on: `HOST`, else 127.0.0.1 in development and 0.0.0.0 in production. */
+  host: string;
+  /** The proxies whose `X-Forwarded-For` entries are believed (see {@link TrustProxy}). */
+  trustProxy: TrustProxy;
   corsOrigins: string[];
   docsEnabled: boolean;
 }
@@ -36,6 +42,14 @@ export class ConfigurationError extends Error {
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/otp-auth.sqlite';
 const MIN_SECRET_BYTES = 32;
+/**
+ * The values `NODE_ENV` may take: `test` behaves as `development`. Anything else (`prod`,
+ * `staging`) is refused rather than silently run with the development aids on.
+ */
+const NODE_ENVIRONMENTS = ['development', 'production', 'test'];
+/** A DNS name (RFC 1123 labels), for `HOST` when it is not an IP address. */
+const HOSTNAME_PATTERN =
+  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 /** Letters, digits and `:_.-`: no spaces, and no glob characters that would upset a `SCAN MATCH`. */
 const REDIS_KEY_PREFIX_PATTERN = /^[A-Za-z0-9:_.-]{1,64}$/;
 const OWASP_ARGON2 = { memoryCostKiB: 19456, timeCost: 2, parallelism: 1 };
@@ -129,6 +143,20 @@ function parseDatabase(reader: EnvironmentReader): { database: DatabaseOptions; 
   return { database: { type: 'sqlite', path: './data/otp-auth.sqlite', url }, dataDir: './data' };
 }
 
+/**
+ * `HOST`, else the default of the environment: development listens on loopback only, so that the
+ * outbox and the docs are not served to the network; production on every interface, as a
+ * container's port mapping needs.
+ */
+function parseHost(reader: EnvironmentReader, production: boolean): string {
+  const host = reader.raw('HOST');
+  if (host === undefined) return production ? '0.0.0.0' : '127.0.0.1';
+  if (isIP(host) === 0 && !HOSTNAME_PATTERN.test(host)) {
+    reader.problems.push(`HOST must be an IP address or a host name (got "${host}")`);
+  }
+  return host;
+}
+
 export interface ParseEnvironmentHooks {
   /** Supplies the development secret (generated once and kept in `dataDir`). */
   developmentSecret(dataDir: string): string;
@@ -138,6 +166,11 @@ export interface ParseEnvironmentHooks {
 export function parseEnvironment(env: Environment, hooks: ParseEnvironmentHooks): AppConfig {
   const reader = new EnvironmentReader(env);
   const nodeEnv = reader.string('NODE_ENV', 'development').toLowerCase();
+  if (!NODE_ENVIRONMENTS.includes(nodeEnv)) {
+    reader.problems.push(
+      `NODE_ENV must be development, production or test (got "${reader.raw('NODE_ENV')}")`,
+    );
+  }
   const production = nodeEnv === 'production';
   const { database, dataDir } = parseDatabase(reader);
 
@@ -232,9 +265,12 @@ export function parseEnvironment(env: Environment, hooks: ParseEnvironmentHooks)
     rateLimitPerIp: reader.integer('RATE_LIMIT_PER_IP', 100, 1, 1_000_000),
   };
 
+  const { trustProxy, problems: trustProxyProblems } = parseTrustProxy(reader.raw('TRUST_PROXY'));
+  reader.problems.push(...trustProxyProblems);
   const http: HttpOptions = {
     port,
-    trustProxy: reader.boolean('TRUST_PROXY', false),
+    host: parseHost(reader, production),
+    trustProxy,
     corsOrigins: (reader.raw('CORS_ORIGINS') ?? '')
       .split(',')
       .map((origin) => origin.trim())

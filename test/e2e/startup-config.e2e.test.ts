@@ -125,6 +125,34 @@ describe(
       assertRefused(run, [/JWT_SECRET is required/, /MAIL_URL is required/]);
     });
 
+    it('NODE_ENV=prod: refused in one line naming the values it takes', async () => {
+      const cwd = freshDir();
+      const run = await runService(cwd, { NODE_ENV: 'prod', DATABASE_URL: sqliteIn(cwd) });
+
+      assertRefused(run, [
+        /^config error: NODE_ENV must be development, production or test \(got "prod"\)$/,
+      ]);
+    });
+
+    it('TRUST_PROXY=true: refused in one line asking for a hop count or the proxy addresses', async () => {
+      const cwd = freshDir();
+      const run = await runService(cwd, { TRUST_PROXY: 'true', DATABASE_URL: sqliteIn(cwd) });
+
+      assertRefused(run, [
+        /TRUST_PROXY=true is refused: it trusts X-Forwarded-For entries any client writes; give the number of proxies in front \(TRUST_PROXY=1\) or their addresses/,
+      ]);
+    });
+
+    it('TRUST_PROXY with two bad entries: one line for each', async () => {
+      const cwd = freshDir();
+      const run = await runService(cwd, {
+        TRUST_PROXY: '10.0.0.0/8,10.0.0.256,127.0.0.1,proxy',
+        DATABASE_URL: sqliteIn(cwd),
+      });
+
+      assertRefused(run, [/TRUST_PROXY entry "10\.0\.0\.256"/, /TRUST_PROXY entry "proxy"/]);
+    });
+
     it('AUTH_EXPOSE_RESET_TOKEN=true in production is refused', async () => {
       const cwd = freshDir();
       const run = await runService(cwd, {

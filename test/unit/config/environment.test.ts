@@ -9,7 +9,14 @@ import {
 } from '../../../src/config/environment.js';
 
 const GENERATED_SECRET = 'generated-development-secret-0123456789abcdef';
-const PRODUCTION_SECRET = 'p'.repeat(32);
+const PRODUCTION_SECRET = 'Jq7vR2mXk9TzL4pWc8HnB3sYd6FgA1eU';
+/** What production requires besides NODE_ENV (a secret, a mail server, a public address). */
+const PRODUCTION: Environment = {
+  NODE_ENV: 'production',
+  JWT_SECRET: PRODUCTION_SECRET,
+  MAIL_URL: 'smtps://u:p@mail.example.com:465',
+  APP_URL: 'https://auth.example.com',
+};
 
 /** A development-secret hook that records the data directories it was asked for. */
 function recordingHooks(): ParseEnvironmentHooks & { calls: string[] } {
@@ -55,6 +62,7 @@ describe('parseEnvironment', () => {
       const config = parse({});
       assert.deepEqual(config.http, {
         port: 3000,
+        host: '127.0.0.1',
         trustProxy: false,
         corsOrigins: [],
         docsEnabled: true,
@@ -400,16 +408,10 @@ describe('parseEnvironment', () => {
   });
 
   describe('booleans', () => {
-    const variables = [
-      'EMAIL_VALIDATION_FAIL_OPEN',
-      'AUTH_ENUMERATION_PROTECTION',
-      'TRUST_PROXY',
-      'DOCS_ENABLED',
-    ];
+    const variables = ['EMAIL_VALIDATION_FAIL_OPEN', 'AUTH_ENUMERATION_PROTECTION', 'DOCS_ENABLED'];
     const read = (config: AppConfig): boolean[] => [
       config.otpAuth.emailValidation.failOpen,
       config.otpAuth.auth.enumerationProtection,
-      config.http.trustProxy,
       config.http.docsEnabled,
     ];
     const all = (value: string): Environment =>
@@ -417,11 +419,11 @@ describe('parseEnvironment', () => {
 
     for (const value of ['true', '1', 'TRUE']) {
       it(`read "${value}" as true`, () =>
-        assert.deepEqual(read(parse(all(value))), [true, true, true, true]));
+        assert.deepEqual(read(parse(all(value))), [true, true, true]));
     }
     for (const value of ['false', '0', 'False']) {
       it(`read "${value}" as false`, () =>
-        assert.deepEqual(read(parse(all(value))), [false, false, false, false]));
+        assert.deepEqual(read(parse(all(value))), [false, false, false]));
     }
 
     it('refuse anything else, naming each variable', () => {
@@ -479,5 +481,104 @@ describe('parseEnvironment', () => {
       assert.equal(config.otpAuth.otp.maxAttempts, 3);
       assert.equal(config.otpAuth.mail.from, 'Auth <auth@example.com>');
     });
+  });
+
+  describe('TRUST_PROXY', () => {
+    const trustProxy = (value: string | undefined) => parse({ TRUST_PROXY: value }).http.trustProxy;
+
+    it('is off by default and for false or 0: X-Forwarded-For is ignored', () => {
+      for (const value of [undefined, '', 'false', 'FALSE', '0']) {
+        assert.equal(trustProxy(value), false, String(value));
+      }
+    });
+
+    it('takes a hop count, the number of proxies in front', () => {
+      assert.equal(trustProxy('1'), 1);
+      assert.equal(trustProxy(' 2 '), 2);
+    });
+
+    it('takes a comma-separated list of proxy addresses and CIDR ranges, IPv4 and IPv6', () => {
+      assert.deepEqual(trustProxy('10.0.0.0/8, 127.0.0.1'), ['10.0.0.0/8', '127.0.0.1']);
+      assert.deepEqual(trustProxy('fd00::/8,::1,192.0.2.10/32'), [
+        'fd00::/8',
+        '::1',
+        '192.0.2.10/32',
+      ]);
+    });
+
+    for (const value of ['true', 'TRUE', 'yes', 'on']) {
+      it(`refuses ${value} in one line that asks for a hop count or the proxies' addresses`, () => {
+        const problems = problemsOf({ TRUST_PROXY: value });
+        assert.equal(problems.length, 1, problems.join('\n'));
+        assert.match(
+          problems[0],
+          /^TRUST_PROXY=\S+ is refused: it trusts X-Forwarded-For entries any client writes/,
+        );
+        assert.match(problems[0], /TRUST_PROXY=1/);
+        assert.match(problems[0], /TRUST_PROXY=10\.0\.0\.0\/8/);
+      });
+    }
+
+    it('refuses a hop count above 10', () => {
+      assertOneProblem({ TRUST_PROXY: '11' }, 'TRUST_PROXY');
+    });
+
+    it('refuses each bad entry of a list on a line of its own, naming it', () => {
+      const problems = problemsOf({
+        TRUST_PROXY: '10.0.0.0/8,10.0.0.300,fd00::/129,proxy.internal,10.0.0.0/8/8,127.0.0.1',
+      });
+      assert.equal(problems.length, 4, problems.join('\n'));
+      for (const entry of ['10.0.0.300', 'fd00::/129', 'proxy.internal', '10.0.0.0/8/8']) {
+        assert.ok(
+          problems.some((line) => line.startsWith(`TRUST_PROXY entry "${entry}" `)),
+          `${entry}:\n${problems.join('\n')}`,
+        );
+      }
+    });
+
+    for (const everything of ['0.0.0.0/0', '::/0']) {
+      it(`refuses ${everything}, which trusts every address as true would`, () => {
+        const problems = problemsOf({ TRUST_PROXY: `127.0.0.1,${everything}` });
+        assert.equal(problems.length, 1, problems.join('\n'));
+        assert.match(problems[0], /trusts every address/);
+      });
+    }
+  });
+
+  describe('HOST', () => {
+    it('is 127.0.0.1 in development and test, 0.0.0.0 in production', () => {
+      assert.equal(parse({}).http.host, '127.0.0.1');
+      assert.equal(parse({ NODE_ENV: 'development' }).http.host, '127.0.0.1');
+      assert.equal(parse({ NODE_ENV: 'test' }).http.host, '127.0.0.1');
+      assert.equal(parse(PRODUCTION).http.host, '0.0.0.0');
+    });
+
+    it('takes an address or a host name in any environment', () => {
+      for (const host of ['0.0.0.0', '::', '::1', '192.0.2.2', 'otp-auth.internal']) {
+        assert.equal(parse({ HOST: host }).http.host, host);
+        assert.equal(parse({ ...PRODUCTION, HOST: host }).http.host, host);
+      }
+    });
+
+    for (const host of ['not a host', 'http://0.0.0.0', '-bad.example']) {
+      it(`refuses "${host}"`, () => assertOneProblem({ HOST: host }, 'HOST'));
+    }
+  });
+
+  describe('NODE_ENV', () => {
+    it('takes development, test and production (in any case)', () => {
+      assert.equal(parse({ NODE_ENV: 'development' }).otpAuth.production, false);
+      assert.equal(parse({ NODE_ENV: 'test' }).otpAuth.production, false);
+      assert.equal(parse({ ...PRODUCTION, NODE_ENV: 'Production' }).otpAuth.production, true);
+    });
+
+    for (const value of ['prod', 'staging', 'dev']) {
+      it(`refuses ${value} in one line instead of running with the development aids`, () => {
+        const problems = problemsOf({ NODE_ENV: value });
+        assert.deepEqual(problems, [
+          `NODE_ENV must be development, production or test (got "${value}")`,
+        ]);
+      });
+    }
   });
 });
