@@ -1,10 +1,12 @@
 import { isIP } from 'node:net';
+import { isLoopbackAddress } from '../common/net/loopback-address.js';
 import { parseDurationSeconds } from './duration.js';
 import {
   DEFAULT_REDIS_KEY_PREFIX,
   type DatabaseOptions,
   type OtpAuthOptions,
 } from './otp-auth-options.js';
+import { weakSecretReason } from './secret-strength.js';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy.js';
 
 export type { DatabaseOptions } from './otp-auth-options.js';
@@ -157,6 +159,18 @@ function parseHost(reader: EnvironmentReader, production: boolean): string {
   return host;
 }
 
+/** Whether `hostname` (as `URL` gives it) names this machine rather than a public address. */
+function isLocalAddress(hostname: string): boolean {
+  const name = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return (
+    name === 'localhost' ||
+    name.endsWith('.localhost') ||
+    isLoopbackAddress(name) ||
+    name === '0.0.0.0' ||
+    name === '::'
+  );
+}
+
 export interface ParseEnvironmentHooks {
   /** Supplies the development secret (generated once and kept in `dataDir`). */
   developmentSecret(dataDir: string): string;
@@ -180,6 +194,17 @@ export function parseEnvironment(env: Environment, hooks: ParseEnvironmentHooks)
   }
   if (production && secretFromEnv === undefined) {
     reader.problems.push('JWT_SECRET is required when NODE_ENV=production');
+  }
+  const weakSecret =
+    production &&
+    secretFromEnv !== undefined &&
+    Buffer.byteLength(secretFromEnv) >= MIN_SECRET_BYTES
+      ? weakSecretReason(secretFromEnv)
+      : undefined;
+  if (weakSecret !== undefined) {
+    reader.problems.push(
+      `JWT_SECRET is too weak for production (${weakSecret}): generate one with \`openssl rand -base64 48\``,
+    );
   }
   const mailUrl = reader.url('MAIL_URL', undefined, ['smtp:', 'smtps:']);
   if (production && reader.raw('MAIL_URL') === undefined) {
@@ -207,14 +232,19 @@ export function parseEnvironment(env: Environment, hooks: ParseEnvironmentHooks)
     parallelism: reader.integer('ARGON2_PARALLELISM', OWASP_ARGON2.parallelism, 1, 64),
   };
   const port = reader.integer('PORT', 3000, 0, 65535);
+  const appUrl = (
+    reader.url('APP_URL', 'http://localhost:3000', ['http:', 'https:']) ?? ''
+  ).replace(/\/+$/, '');
+  if (production && appUrl !== '' && isLocalAddress(new URL(appUrl).hostname)) {
+    reader.problems.push(
+      `APP_URL must be the service's public address when NODE_ENV=production (got "${appUrl}"): links in e-mails to localhost lead nowhere`,
+    );
+  }
 
   const otpAuth: OtpAuthOptions = {
     production,
     database,
-    appUrl: (reader.url('APP_URL', 'http://localhost:3000', ['http:', 'https:']) ?? '').replace(
-      /\/+$/,
-      '',
-    ),
+    appUrl,
     auth: {
       // Filled in below once the other problems are known, so that a bad deployment does not
       // leave a generated secret behind.

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import {
   ConfigurationError,
@@ -242,20 +243,18 @@ describe('parseEnvironment', () => {
   });
 
   describe('in production', () => {
-    const production = {
-      NODE_ENV: 'production',
-      JWT_SECRET: PRODUCTION_SECRET,
-      MAIL_URL: 'smtp://u:p@mail:587',
-    };
+    const production = PRODUCTION;
 
-    it('starts with a secret and a mail server, without docs or outbox', () => {
+    it('starts with a secret, a mail server and a public address, without docs or outbox, on every interface', () => {
       const hooks = recordingHooks();
       const config = parseEnvironment(production, hooks);
       assert.equal(config.otpAuth.production, true);
       assert.equal(config.otpAuth.auth.jwtSecret, PRODUCTION_SECRET);
-      assert.equal(config.otpAuth.mail.url, 'smtp://u:p@mail:587');
+      assert.equal(config.otpAuth.mail.url, 'smtps://u:p@mail.example.com:465');
+      assert.equal(config.otpAuth.appUrl, 'https://auth.example.com');
       assert.equal(config.otpAuth.mail.outboxEnabled, false);
       assert.equal(config.http.docsEnabled, false);
+      assert.equal(config.http.host, '0.0.0.0');
       assert.deepEqual(hooks.calls, []);
     });
 
@@ -263,11 +262,56 @@ describe('parseEnvironment', () => {
       assert.equal(parse({ ...production, DOCS_ENABLED: 'true' }).http.docsEnabled, true);
     });
 
-    it('refuses a missing JWT_SECRET and a missing MAIL_URL, each on its own line', () => {
+    it('refuses a missing JWT_SECRET, a missing MAIL_URL and the default APP_URL, each on its own line', () => {
       const problems = problemsOf({ NODE_ENV: 'production' });
-      assert.equal(problems.length, 2, problems.join('\n'));
+      assert.equal(problems.length, 3, problems.join('\n'));
       assert.ok(problems.some((line) => line.includes('JWT_SECRET')));
       assert.ok(problems.some((line) => line.includes('MAIL_URL')));
+      assert.ok(problems.some((line) => line.includes('APP_URL')));
+    });
+
+    const weakSecrets: [string, string][] = [
+      ['one character repeated', 'p'.repeat(32)],
+      ['two characters repeated', 'ab'.repeat(24)],
+      ['seven distinct characters', 'abcdefg'.repeat(6)],
+      ['a placeholder', 'changeme-changeme-changeme-changeme'],
+      ['a placeholder among random characters', 'your-jwt-secret-Jq7vR2mXk9TzL4pWc8Hn'],
+    ];
+    for (const [what, secret] of weakSecrets) {
+      it(`refuses a JWT_SECRET of ${what}, in one line`, () => {
+        const problems = problemsOf({ ...production, JWT_SECRET: secret });
+        assert.equal(problems.length, 1, problems.join('\n'));
+        assert.match(problems[0], /^JWT_SECRET is too weak for production/);
+      });
+    }
+
+    it('takes generated secrets, hex ones included', () => {
+      for (const secret of [
+        randomBytes(48).toString('base64'),
+        randomBytes(32).toString('hex'),
+        randomBytes(24).toString('base64url'),
+      ]) {
+        assert.equal(parse({ ...production, JWT_SECRET: secret }).otpAuth.auth.jwtSecret, secret);
+      }
+    });
+
+    for (const appUrl of [
+      'http://localhost:3000',
+      'https://LOCALHOST',
+      'http://app.localhost:8080',
+      'http://127.0.0.1:3000',
+      'http://127.1.2.3',
+      'http://[::1]:3000',
+      'http://0.0.0.0:3000',
+    ]) {
+      it(`refuses APP_URL=${appUrl}, in one line`, () =>
+        assertOneProblem({ ...production, APP_URL: appUrl }, 'APP_URL'));
+    }
+
+    it('takes a public APP_URL, an address too', () => {
+      for (const appUrl of ['https://127.example.com', 'http://203.0.113.7:8080']) {
+        assert.equal(parse({ ...production, APP_URL: appUrl }).otpAuth.appUrl, appUrl);
+      }
     });
 
     it('refuses a JWT_SECRET shorter than 32 bytes', () => {
@@ -279,6 +323,14 @@ describe('parseEnvironment', () => {
         { ...production, AUTH_EXPOSE_RESET_TOKEN: 'true' },
         'AUTH_EXPOSE_RESET_TOKEN',
       );
+    });
+  });
+
+  describe('JWT_SECRET and APP_URL outside production', () => {
+    it('take a repeated secret and localhost, for tests and development', () => {
+      const config = parse({ JWT_SECRET: 'p'.repeat(32), APP_URL: 'http://localhost:3000' });
+      assert.equal(config.otpAuth.auth.jwtSecret, 'p'.repeat(32));
+      assert.equal(config.otpAuth.appUrl, 'http://localhost:3000');
     });
   });
 
