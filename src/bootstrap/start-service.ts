@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
 import type { AppConfig } from '../config/environment.js';
 import { createApp } from './create-app.js';
+import { assertDatabaseExists } from './database-preflight.js';
 import { outboxLocation, startupWarnings } from './startup-report.js';
 
 const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'];
@@ -20,11 +21,12 @@ function exitIfShutdownStalls(): void {
 }
 
 /**
- * Runs the standalone service on a validated configuration: logs what the operator should know
- * (`startupWarnings`), listens on `HOST`:`PORT`, says where the development outbox is, and handles
+ * Runs the standalone service on a validated configuration: checks that its database exists,
+ * logs what the operator should know (`startupWarnings`), listens on `HOST`:`PORT` and handles
  * the process's signals. Rejects when the service cannot start; `main.ts` prints the one line.
  */
 export async function startService(config: AppConfig): Promise<void> {
+  await assertDatabaseExists(config.database);
   for (const warning of startupWarnings(config)) Logger.warn(warning, 'Config');
   const app = await createApp(config);
   // SIGTERM (a deployment, a scale-in) and SIGINT: stop taking requests (new ones get 503 and the
