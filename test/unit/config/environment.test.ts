@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { parseEnv } from 'node:util';
 import {
   ConfigurationError,
   parseEnvironment,
@@ -632,5 +634,39 @@ describe('parseEnvironment', () => {
         ]);
       });
     }
+  });
+
+  describe('.env.example', () => {
+    const example = parseEnv(
+      readFileSync(new URL('../../../../.env.example', import.meta.url), 'utf8'),
+    );
+
+    it('copied into production with the values production requires: serves no docs', () => {
+      const config = parse({
+        ...example,
+        NODE_ENV: 'production',
+        JWT_SECRET: PRODUCTION_SECRET,
+        MAIL_URL: PRODUCTION.MAIL_URL,
+        APP_URL: PRODUCTION.APP_URL,
+      });
+      assert.equal(config.otpAuth.production, true);
+      assert.equal(config.http.docsEnabled, false);
+    });
+
+    it('does not set DOCS_ENABLED, HOST or a JWT_SECRET, so that each environment takes its default', () => {
+      assert.equal(example.DOCS_ENABLED, undefined);
+      assert.equal(example.HOST, undefined);
+      assert.equal(example.JWT_SECRET ?? '', '');
+    });
+
+    it('copied as it is into production: refused, naming what production needs', () => {
+      const problems = problemsOf({ ...example, NODE_ENV: 'production' });
+      for (const name of ['JWT_SECRET', 'MAIL_URL', 'APP_URL']) {
+        assert.ok(
+          problems.some((line) => line.startsWith(name)),
+          `${name}:\n${problems.join('\n')}`,
+        );
+      }
+    });
   });
 });
