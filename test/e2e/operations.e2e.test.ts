@@ -324,7 +324,11 @@ describe('operations in production (DOCS_ENABLED defaults to false)', () => {
 
   before(async () => {
     smtp = await new SmtpSink().start();
-    app = await TestApp.start({ NODE_ENV: 'production', MAIL_URL: smtp.url });
+    app = await TestApp.start({
+      NODE_ENV: 'production',
+      MAIL_URL: smtp.url,
+      APP_URL: 'https://auth.example.com',
+    });
   });
   after(async () => {
     await app.close();

@@ -63,8 +63,8 @@ describe('several instances behind a load balancer (PostgreSQL + Redis)', () => 
       LOGIN_MAX_FAILURES: String(LOGIN_MAX_FAILURES),
       RATE_LIMIT_PER_IP: String(RATE_LIMIT_PER_IP),
       // Each test sends its requests from an address of its own (X-Forwarded-For), so that the
-      // per-IP limit is one budget per test.
-      TRUST_PROXY: 'true',
+      // per-IP limit is one budget per test: the test client is the one proxy in front.
+      TRUST_PROXY: '1',
     };
     // Started together on an empty database: both run the migrations at once. The clocks are set
     // to different zones, as on hosts configured apart.

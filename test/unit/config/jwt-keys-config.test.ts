@@ -14,8 +14,9 @@ import { newKeyPair, signingEnv } from '../../support/signing-keys.js';
 
 const PRODUCTION = {
   NODE_ENV: 'production',
-  JWT_SECRET: 'p'.repeat(32),
+  JWT_SECRET: 'production-secret-for-the-signing-tests-0123456789',
   MAIL_URL: 'smtp://mail:25',
+  APP_URL: 'https://auth.example.com',
 };
 const GENERATED_KEY = 'generated-development-key';
 
