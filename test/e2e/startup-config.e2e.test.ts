@@ -204,6 +204,7 @@ describe(
         NODE_ENV: 'production',
         JWT_SECRET: STRONG_SECRET,
         MAIL_URL: 'smtp://127.0.0.1:2525',
+        APP_URL: 'https://auth.example.com',
         JWT_ALGORITHM: 'EdDSA',
       };
       const withoutKey = freshDir();

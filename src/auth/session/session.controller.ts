@@ -1,14 +1,4 @@
-import {
-  Body,
-  Controller,
-  Header,
-  Headers,
-  HttpCode,
-  HttpStatus,
-  Ip,
-  Post,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { MessageResponse } from '../../common/dto/message.response.js';
@@ -22,6 +12,7 @@ import {
 import { AuthMessages as M } from '../auth.messages.js';
 import { BearerAuth } from '../decorators/bearer-auth.decorator.js';
 import { CurrentUser, type AuthenticatedUser } from '../decorators/current-user.decorator.js';
+import { RequestClient } from '../decorators/login-client.decorator.js';
 import { Public } from '../decorators/public.decorator.js';
 import { LoginDto } from '../dto/login.dto.js';
 import { RefreshTokenDto, TWO_REFRESH_TOKENS } from '../dto/refresh-token.dto.js';
@@ -30,6 +21,7 @@ import { LoginUseCase } from './login.usecase.js';
 import { LogoutAllUseCase } from './logout-all.usecase.js';
 import { LogoutUseCase } from './logout.usecase.js';
 import { RefreshTokenUseCase } from './refresh-token.usecase.js';
+import type { LoginClient } from '../sessions/session-opener.service.js';
 
 /** Sessions: log in, rotate, log out. */
 @ApiTags('Session')
@@ -75,12 +67,8 @@ export class SessionController {
     'Too many failed logins for this account (15 minutes), or too many requests from this IP.',
     { 'Failed logins': M.tooManyLoginFailures, ...PER_IP_LIMIT },
   )
-  login(
-    @Body() body: LoginDto,
-    @Ip() ip: string,
-    @Headers('user-agent') userAgent?: string,
-  ): Promise<TokenPairResponse> {
-    return this.loginUseCase.execute(body, { ip, userAgent });
+  login(@Body() body: LoginDto, @RequestClient() client: LoginClient): Promise<TokenPairResponse> {
+    return this.loginUseCase.execute(body, client);
   }
 
   @Post('token/refresh')
