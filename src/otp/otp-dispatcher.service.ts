@@ -30,7 +30,8 @@ export interface SendPermit {
  * Issues a fresh code for a registration attempt and e-mails it, under the resend cooldown, the
  * send limit of the pending registration and the caps of the address. A failed send leaves
  * nothing behind: not the attempt, not the cooldown, not a count against the address (an SMTP
- * outage must not lock addresses out), so a retry starts clean.
+ * outage must not lock addresses out), so a retry starts clean. (Only the registration's own send
+ * count keeps it, while another attempt of the address is pending.)
  */
 @Injectable()
 export class OtpDispatcher {
@@ -53,7 +54,8 @@ export class OtpDispatcher {
   /**
    * Throws 429 while the cooldown runs, past the registration's send limit, past the address's
    * send cap, or when the address has no wrong guess left (a code it could not try). A refused
-   * send takes nothing.
+   * send leaves no cooldown and takes nothing from the address's caps; the registration's own send
+   * count, which only lasts as long as the registration, keeps it.
    */
   async acquireSendSlot(email: string): Promise<SendPermit> {
     const slot = await this.pending.acquireSendSlot(email);
