@@ -118,6 +118,8 @@ function serviceEnv(
     NODE_ENV: 'production',
     JWT_SECRET: jwtSecret,
     MAIL_URL: sink.url,
+    // Production refuses links to localhost; no mail of the bench is ever opened.
+    APP_URL: 'https://otp-auth.bench.example',
     DATABASE_URL: databaseUrl,
     // Both limits are the service's defence against abuse, not part of what is measured here.
     RATE_LIMIT_PER_IP: '1000000',

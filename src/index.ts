@@ -47,6 +47,8 @@ export {
   type LoggedInEvent,
   type OtpAuthHooks,
   type PasswordResetEvent,
+  type SessionRevocationReason,
+  type SessionRevokedEvent,
   type UserRegisteredEvent,
 } from './events/otp-auth-events.js';
 

@@ -5,6 +5,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './auth/auth.module.js';
 import { JwtAuthGuard } from './auth/guards/jwt-auth.guard.js';
+import { JwksModule } from './auth/jwks/jwks.module.js';
 import type { OtpAuthOptions } from './config/otp-auth-options.js';
 import {
   DEFAULT_EXTRAS,
@@ -108,6 +109,7 @@ export class OtpAuthModule {
         EmailValidationModule,
         MailModule,
         ...featureModules,
+        JwksModule,
         RouterModule.register(
           featureModules.map((module) => ({ path: extras.routePrefix ?? 'api/users', module })),
         ),

@@ -1,8 +1,6 @@
 import { Module } from '@nestjs/common';
-import { JwtModule } from '@nestjs/jwt';
+import { JwtService } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
-import type { OtpAuthOptions } from '../config/otp-auth-options.js';
-import { OTP_AUTH_OPTIONS } from '../core/otp-auth-core.module-definition.js';
 import { EventsModule } from '../events/events.module.js';
 import { MailModule } from '../mail/mail.module.js';
 import { PasswordModule } from '../password/password.module.js';
@@ -26,34 +24,27 @@ import { LogoutAllUseCase } from './session/logout-all.usecase.js';
 import { LogoutUseCase } from './session/logout.usecase.js';
 import { RefreshTokenUseCase } from './session/refresh-token.usecase.js';
 import { SessionController } from './session/session.controller.js';
-import { createSigningKey, JWT_ALGORITHM } from './tokens/token-signing-key.js';
+import { LastUsedWriter } from './sessions/last-used-writer.js';
+import { ListSessionsUseCase } from './sessions/list-sessions.usecase.js';
+import { RevokeOtherSessionsUseCase } from './sessions/revoke-other-sessions.usecase.js';
+import { RevokeSessionUseCase } from './sessions/revoke-session.usecase.js';
+import { SessionOpener } from './sessions/session-opener.service.js';
+import { SessionRevoker } from './sessions/session-revoker.service.js';
+import { SessionRegistry } from './sessions/session.registry.js';
+import { SessionsController } from './sessions/sessions.controller.js';
+import { TokenKeyRing } from './tokens/token-key-ring.js';
+import { TokenSigner } from './tokens/token-signer.js';
 import { TokenService } from './tokens/token.service.js';
 
 /** Tokens, the Bearer guard, revocation, and the session and password flows. */
 @Module({
-  imports: [
-    EventsModule,
-    UsersModule,
-    PasswordModule,
-    MailModule,
-    StateModule,
-    PassportModule,
-    JwtModule.registerAsync({
-      inject: [OTP_AUTH_OPTIONS],
-      useFactory: (options: OtpAuthOptions) => {
-        const key = createSigningKey(options.auth.jwtSecret);
-        const { issuer, audience } = options.auth;
-        return {
-          privateKey: key,
-          publicKey: key,
-          signOptions: { algorithm: JWT_ALGORITHM, issuer, audience },
-          verifyOptions: { algorithms: [JWT_ALGORITHM], issuer, audience },
-        };
-      },
-    }),
-  ],
-  controllers: [SessionController, PasswordController],
+  imports: [EventsModule, UsersModule, PasswordModule, MailModule, StateModule, PassportModule],
+  controllers: [SessionController, SessionsController, PasswordController],
   providers: [
+    TokenKeyRing,
+    TokenSigner,
+    // @nestjs/jwt's interface with otp-auth's keys and checks, for a host that injects JwtService.
+    { provide: JwtService, useExisting: TokenSigner },
     TokenService,
     TokenRevocationService,
     BlacklistInserter,
@@ -71,11 +62,21 @@ import { TokenService } from './tokens/token.service.js';
     ForgotPasswordUseCase,
     ResetPasswordUseCase,
     ChangePasswordUseCase,
+    SessionRegistry,
+    SessionRevoker,
+    SessionOpener,
+    LastUsedWriter,
+    ListSessionsUseCase,
+    RevokeSessionUseCase,
+    RevokeOtherSessionsUseCase,
   ],
   exports: [
     JwtAuthGuard,
     AccessTokenAuthenticator,
     TokenService,
+    TokenKeyRing,
+    TokenSigner,
+    JwtService,
     TokenRevocationService,
     RevocationPruner,
   ],

@@ -1,17 +1,27 @@
+import { isIP } from 'node:net';
+import { isLoopbackAddress } from '../common/net/loopback-address.js';
+import type { AsymmetricJwtAlgorithm } from '../auth/tokens/token-keys.js';
 import { parseDurationSeconds } from './duration.js';
+import { isAsymmetric, readJwtKeyOptions } from './jwt-keys.config.js';
 import {
   DEFAULT_OTP_ADDRESS_LIMITS,
   DEFAULT_REDIS_KEY_PREFIX,
   type DatabaseOptions,
   type OtpAuthOptions,
 } from './otp-auth-options.js';
+import { weakSecretReason } from './secret-strength.js';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy.js';
 
 export type { DatabaseOptions } from './otp-auth-options.js';
+export type { TrustProxy } from './trust-proxy.js';
 
 /** Settings of the standalone service that are not the module's business. */
 export interface HttpOptions {
   port: number;
-  trustProxy: boolean;
+  /** Address to listen on: `HOST`, else 127.0.0.1 in development and 0.0.0.0 in production. */
+  host: string;
+  /** The proxies whose `X-Forwarded-For` entries are believed (see {@link TrustProxy}). */
+  trustProxy: TrustProxy;
   corsOrigins: string[];
   docsEnabled: boolean;
 }
@@ -37,6 +47,14 @@ export class ConfigurationError extends Error {
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/otp-auth.sqlite';
 const MIN_SECRET_BYTES = 32;
+/**
+ * The values `NODE_ENV` may take: `test` behaves as `development`. Anything else (`prod`,
+ * `staging`) is refused rather than silently run with the development aids on.
+ */
+const NODE_ENVIRONMENTS = ['development', 'production', 'test'];
+/** A DNS name (RFC 1123 labels), for `HOST` when it is not an IP address. */
+const HOSTNAME_PATTERN =
+  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 /** Letters, digits and `:_.-`: no spaces, and no glob characters that would upset a `SCAN MATCH`. */
 const REDIS_KEY_PREFIX_PATTERN = /^[A-Za-z0-9:_.-]{1,64}$/;
 const OWASP_ARGON2 = { memoryCostKiB: 19456, timeCost: 2, parallelism: 1 };
@@ -130,15 +148,51 @@ function parseDatabase(reader: EnvironmentReader): { database: DatabaseOptions; 
   return { database: { type: 'sqlite', path: './data/otp-auth.sqlite', url }, dataDir: './data' };
 }
 
+/**
+ * `HOST`, else the default of the environment: development listens on loopback only, so that the
+ * outbox and the docs are not served to the network; production on every interface, as a
+ * container's port mapping needs.
+ */
+function parseHost(reader: EnvironmentReader, production: boolean): string {
+  const host = reader.raw('HOST');
+  if (host === undefined) return production ? '0.0.0.0' : '127.0.0.1';
+  if (isIP(host) === 0 && !HOSTNAME_PATTERN.test(host)) {
+    reader.problems.push(`HOST must be an IP address or a host name (got "${host}")`);
+  }
+  return host;
+}
+
+/** Whether `hostname` (as `URL` gives it) names this machine rather than a public address. */
+function isLocalAddress(hostname: string): boolean {
+  const name = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return (
+    name === 'localhost' ||
+    name.endsWith('.localhost') ||
+    isLoopbackAddress(name) ||
+    name === '0.0.0.0' ||
+    name === '::'
+  );
+}
+
 export interface ParseEnvironmentHooks {
   /** Supplies the development secret (generated once and kept in `dataDir`). */
   developmentSecret(dataDir: string): string;
+  /**
+   * Supplies the development signing key of an asymmetric `JWT_ALGORITHM` (a PKCS#8 PEM, generated
+   * once and kept in `dataDir`). Without it, `JWT_PRIVATE_KEY` is required as in production.
+   */
+  developmentPrivateKey?(dataDir: string, algorithm: AsymmetricJwtAlgorithm): string;
 }
 
 /** Turns the environment into the validated configuration, or throws a `ConfigurationError`. */
 export function parseEnvironment(env: Environment, hooks: ParseEnvironmentHooks): AppConfig {
   const reader = new EnvironmentReader(env);
   const nodeEnv = reader.string('NODE_ENV', 'development').toLowerCase();
+  if (!NODE_ENVIRONMENTS.includes(nodeEnv)) {
+    reader.problems.push(
+      `NODE_ENV must be development, production or test (got "${reader.raw('NODE_ENV')}")`,
+    );
+  }
   const production = nodeEnv === 'production';
   const { database, dataDir } = parseDatabase(reader);
 
@@ -149,6 +203,17 @@ export function parseEnvironment(env: Environment, hooks: ParseEnvironmentHooks)
   if (production && secretFromEnv === undefined) {
     reader.problems.push('JWT_SECRET is required when NODE_ENV=production');
   }
+  const weakSecret =
+    production &&
+    secretFromEnv !== undefined &&
+    Buffer.byteLength(secretFromEnv) >= MIN_SECRET_BYTES
+      ? weakSecretReason(secretFromEnv)
+      : undefined;
+  if (weakSecret !== undefined) {
+    reader.problems.push(
+      `JWT_SECRET is too weak for production (${weakSecret}): generate one with \`openssl rand -base64 48\``,
+    );
+  }
   const mailUrl = reader.url('MAIL_URL', undefined, ['smtp:', 'smtps:']);
   if (production && reader.raw('MAIL_URL') === undefined) {
     reader.problems.push('MAIL_URL is required when NODE_ENV=production');
@@ -157,8 +222,11 @@ export function parseEnvironment(env: Environment, hooks: ParseEnvironmentHooks)
   if (production && exposeResetToken) {
     reader.problems.push('AUTH_EXPOSE_RESET_TOKEN=true is refused when NODE_ENV=production');
   }
-  const accessTtl = reader.duration('JWT_ACCESS_TTL', '15m', 10, 86400);
-  const refreshTtl = reader.duration('JWT_REFRESH_TTL', '1d', 60, 90 * 86400);
+  const jwtKeys = readJwtKeyOptions(reader, production, hooks.developmentPrivateKey !== undefined);
+  const { jwtAlgorithm } = jwtKeys;
+  // Durations take any value from 1 s unless the SPEC states a minimum (SPEC, 2026-12-06).
+  const accessTtl = reader.duration('JWT_ACCESS_TTL', '15m', 1, 86400);
+  const refreshTtl = reader.duration('JWT_REFRESH_TTL', '1d', 1, 90 * 86400);
   if (refreshTtl < accessTtl) {
     reader.problems.push('JWT_REFRESH_TTL must not be shorter than JWT_ACCESS_TTL');
   }
@@ -174,26 +242,33 @@ export function parseEnvironment(env: Environment, hooks: ParseEnvironmentHooks)
     parallelism: reader.integer('ARGON2_PARALLELISM', OWASP_ARGON2.parallelism, 1, 64),
   };
   const port = reader.integer('PORT', 3000, 0, 65535);
+  const appUrl = (
+    reader.url('APP_URL', 'http://localhost:3000', ['http:', 'https:']) ?? ''
+  ).replace(/\/+$/, '');
+  if (production && appUrl !== '' && isLocalAddress(new URL(appUrl).hostname)) {
+    reader.problems.push(
+      `APP_URL must be the service's public address when NODE_ENV=production (got "${appUrl}"): links in e-mails to localhost lead nowhere`,
+    );
+  }
 
   const otpAuth: OtpAuthOptions = {
     production,
     database,
-    appUrl: (reader.url('APP_URL', 'http://localhost:3000', ['http:', 'https:']) ?? '').replace(
-      /\/+$/,
-      '',
-    ),
+    appUrl,
     auth: {
       // Filled in below once the other problems are known, so that a bad deployment does not
       // leave a generated secret behind.
       jwtSecret: secretFromEnv ?? '',
+      ...jwtKeys,
       issuer: 'otp-auth',
       audience: 'otp-auth',
       accessTtl,
       refreshTtl,
-      resetTtl: reader.duration('RESET_TOKEN_TTL', '15m', 60, 86400),
+      resetTtl: reader.duration('RESET_TOKEN_TTL', '15m', 1, 86400),
       loginMaxFailures: reader.integer('LOGIN_MAX_FAILURES', 5, 1, 1000),
       loginFailureWindow: 15 * 60,
       refreshReuseGrace: reader.integer('REFRESH_REUSE_GRACE', 0, 0, 300),
+      sessionsMaxPerUser: reader.integer('SESSIONS_MAX_PER_USER', 10, 1, 1000),
       enumerationProtection: reader.boolean('AUTH_ENUMERATION_PROTECTION', false),
       exposeResetToken,
     },
@@ -231,7 +306,7 @@ export function parseEnvironment(env: Environment, hooks: ParseEnvironmentHooks)
     emailValidation: {
       mailboxlayerApiKey: reader.raw('MAILBOXLAYER_API_KEY'),
       mailboxlayerUrl:
-        reader.url('MAILBOXLAYER_URL', 'http://apilayer.net/api/check', ['http:', 'https:']) ?? '',
+        reader.url('MAILBOXLAYER_URL', 'https://apilayer.net/api/check', ['http:', 'https:']) ?? '',
       timeoutMs: reader.integer('MAILBOXLAYER_TIMEOUT_MS', 3000, 100, 60000),
       failOpen: reader.boolean('EMAIL_VALIDATION_FAIL_OPEN', true),
       verdictTtl: 24 * 3600,
@@ -247,12 +322,16 @@ export function parseEnvironment(env: Environment, hooks: ParseEnvironmentHooks)
       REDIS_KEY_PREFIX_PATTERN,
       'at most 64 letters, digits and the characters : _ . -',
     ),
+    memoryStoreMaxEntries: reader.integer('MEMORY_STORE_MAX_ENTRIES', 100_000, 1_000, 100_000_000),
     rateLimitPerIp: reader.integer('RATE_LIMIT_PER_IP', 100, 1, 1_000_000),
   };
 
+  const { trustProxy, problems: trustProxyProblems } = parseTrustProxy(reader.raw('TRUST_PROXY'));
+  reader.problems.push(...trustProxyProblems);
   const http: HttpOptions = {
     port,
-    trustProxy: reader.boolean('TRUST_PROXY', false),
+    host: parseHost(reader, production),
+    trustProxy,
     corsOrigins: (reader.raw('CORS_ORIGINS') ?? '')
       .split(',')
       .map((origin) => origin.trim())
@@ -262,5 +341,8 @@ export function parseEnvironment(env: Environment, hooks: ParseEnvironmentHooks)
 
   if (reader.problems.length > 0) throw new ConfigurationError(reader.problems);
   if (otpAuth.auth.jwtSecret === '') otpAuth.auth.jwtSecret = hooks.developmentSecret(dataDir);
+  if (isAsymmetric(jwtAlgorithm) && !otpAuth.auth.jwtPrivateKey && hooks.developmentPrivateKey) {
+    otpAuth.auth.jwtPrivateKey = hooks.developmentPrivateKey(dataDir, jwtAlgorithm);
+  }
   return { http, database, dataDir, otpAuth };
 }

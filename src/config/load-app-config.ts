@@ -1,5 +1,8 @@
 import { existsSync } from 'node:fs';
-import { loadOrCreateDevelopmentSecret } from './development-secret.js';
+import {
+  loadOrCreateDevelopmentPrivateKey,
+  loadOrCreateDevelopmentSecret,
+} from './development-secret.js';
 import {
   ConfigurationError,
   parseEnvironment,
@@ -14,10 +17,14 @@ export function loadDotEnv(path = '.env'): void {
 
 /**
  * The service's validated configuration; throws a `ConfigurationError` listing every problem.
- * In development, a missing `JWT_SECRET` is generated once and kept in the data directory.
+ * In development, a missing `JWT_SECRET` (or `JWT_PRIVATE_KEY`) is generated once and kept in the
+ * data directory.
  */
 export function loadAppConfig(env: Environment): AppConfig {
-  return parseEnvironment(env, { developmentSecret: loadOrCreateDevelopmentSecret });
+  return parseEnvironment(env, {
+    developmentSecret: loadOrCreateDevelopmentSecret,
+    developmentPrivateKey: loadOrCreateDevelopmentPrivateKey,
+  });
 }
 
 /**

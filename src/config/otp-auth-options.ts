@@ -1,3 +1,4 @@
+import type { JwtAlgorithm } from '../auth/tokens/token-keys.js';
 import type { OtpAuthHooks } from '../events/otp-auth-events.js';
 
 /** argon2id cost parameters; never below OWASP's minimum (19 MiB, 2 iterations, 1 lane). */
@@ -9,8 +10,19 @@ export interface Argon2Parameters {
 
 /** Token lifetimes and session rules. Durations are in seconds. */
 export interface AuthOptions {
-  /** HS256 secret, at least 32 bytes. */
+  /** HS256 secret, at least 32 bytes; it also keys the OTP hashes, whatever the algorithm. */
   jwtSecret: string;
+  /**
+   * What tokens are signed with: `HS256` (default, with `jwtSecret`), or `EdDSA` (Ed25519) or
+   * `ES256` (EC P-256) with `jwtPrivateKey`, whose public key is then served as a JWK Set.
+   */
+  jwtAlgorithm?: JwtAlgorithm;
+  /** PKCS#8 PEM of the signing key, for `EdDSA` and `ES256`. */
+  jwtPrivateKey?: string;
+  /** PKCS#8 PEM of the key that signs next: published before it signs (rotation, step 1). */
+  jwtNextPrivateKey?: string;
+  /** PEM public keys of retired signing keys: still accepted and published until their tokens expire. */
+  jwtPreviousPublicKeys?: string[];
   issuer: string;
   audience: string;
   accessTtl: number;
@@ -20,6 +32,8 @@ export interface AuthOptions {
   /** Window in which login failures are counted, in seconds. */
   loginFailureWindow: number;
   refreshReuseGrace: number;
+  /** Live sessions a user may hold; a login beyond it revokes the least recently used. */
+  sessionsMaxPerUser: number;
   enumerationProtection: boolean;
   exposeResetToken: boolean;
 }
@@ -106,6 +120,12 @@ export interface OtpAuthOptions {
    * deployments or a host app can share one Redis. Default `otp-auth:`.
    */
   redisKeyPrefix?: string;
+  /**
+   * Keys the in-process state (used without `redisUrl`) holds at most, default 100,000. When it
+   * is full, cached copies are dropped first; limit counters, cooldowns and revocation marks are
+   * never dropped before they expire, and new ones are refused (503) instead.
+   */
+  memoryStoreMaxEntries?: number;
   /** Requests per minute per client IP on the public POST endpoints. */
   rateLimitPerIp: number;
   /** Callbacks on registration, login and password reset. */

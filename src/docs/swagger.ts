@@ -56,11 +56,14 @@ export function setUpSwagger(app: INestApplication, options: SwaggerSetupOptions
     })
     .addTag('Registration', 'Register, confirm the e-mailed code, resend it')
     .addTag('Session', 'Log in, rotate the refresh token, log out')
+    .addTag('Sessions', 'Your sessions on each device: list them, end one, end the others')
     .addTag('Password', 'Forgotten password (reset by e-mailed token) and password change')
     .addTag('Profile', 'The signed-in user: read, rename, deactivate')
     .addTag(
       'Operations',
-      options.outboxEnabled ? 'Health, and the development outbox' : 'Health of the service',
+      options.outboxEnabled
+        ? 'Health, the public signing keys, and the development outbox'
+        : 'Health of the service, and its public signing keys',
     )
     .build();
   const document = SwaggerModule.createDocument(app, config, {

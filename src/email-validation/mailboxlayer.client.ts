@@ -5,6 +5,12 @@ import { firstValueFrom } from 'rxjs';
 import type { OtpAuthOptions } from '../config/otp-auth-options.js';
 import { InjectOtpAuthOptions } from '../core/otp-auth-core.module-definition.js';
 
+/**
+ * The largest answer read, decompressed: a `check` answer is well under 1 KiB. A bigger one
+ * (a proxy's error page, a hostile endpoint) is a failure, never a buffer that grows with it.
+ */
+export const MAX_ANSWER_BYTES = 64 * 1024;
+
 /** The fields of Mailboxlayer's `check` answer that decide deliverability. */
 interface MailboxlayerCheck {
   success?: boolean;
@@ -27,6 +33,10 @@ export class MailboxlayerUnavailableError extends Error {
  * Mailboxlayer's check API (https://mailboxlayer.com/documentation). It reports an invalid key
  * (101) or an exhausted quota (104) with HTTP 200 and `"success": false`, which counts as a
  * failure to answer, not as a verdict.
+ *
+ * The request carries the API key in its query string, so it goes only to the configured URL
+ * (HTTPS by default): a redirect is a failure, never followed, as following it would hand the
+ * key and the address to wherever it points, and take a verdict from there.
  */
 @Injectable()
 export class MailboxlayerClient {
@@ -74,6 +84,8 @@ export class MailboxlayerClient {
           timeout: this.timeoutMs,
           signal: AbortSignal.timeout(this.timeoutMs),
           responseType: 'json',
+          maxRedirects: 0,
+          maxContentLength: MAX_ANSWER_BYTES,
           validateStatus: (status) => status >= 200 && status < 300,
         }),
       );
@@ -83,13 +95,25 @@ export class MailboxlayerClient {
       return response.data;
     } catch (error) {
       if (error instanceof MailboxlayerUnavailableError) throw error;
-      // Only the status or error code: axios errors carry the request URL, and with it the key.
-      const reason = isAxiosError(error)
-        ? error.response
-          ? `HTTP ${error.response.status}`
-          : (error.code ?? 'network error')
-        : 'request failed';
-      throw new MailboxlayerUnavailableError(reason);
+      throw new MailboxlayerUnavailableError(failureReason(error));
     }
   }
+}
+
+/**
+ * Why a request failed, in words that carry neither the URL nor its query: axios errors carry
+ * the request URL, and with it the API key.
+ */
+function failureReason(error: unknown): string {
+  if (!isAxiosError(error)) return 'request failed';
+  const status = error.response?.status;
+  if (status !== undefined) {
+    return status >= 300 && status < 400
+      ? `HTTP ${status}, a redirect (not followed)`
+      : `HTTP ${status}`;
+  }
+  if (error.message.startsWith('maxContentLength')) {
+    return `answer larger than ${MAX_ANSWER_BYTES / 1024} KiB`;
+  }
+  return error.code ?? 'network error';
 }

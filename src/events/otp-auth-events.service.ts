@@ -7,6 +7,7 @@ import {
   type LoggedInEvent,
   type OtpAuthHooks,
   type PasswordResetEvent,
+  type SessionRevokedEvent,
   type UserRegisteredEvent,
 } from './otp-auth-events.js';
 
@@ -52,6 +53,10 @@ export class OtpAuthEvents implements OnModuleInit {
 
   passwordReset(event: PasswordResetEvent): void {
     this.publish(OtpAuthEventName.passwordReset, event, this.hooks.onPasswordReset);
+  }
+
+  sessionRevoked(event: SessionRevokedEvent): void {
+    this.publish(OtpAuthEventName.sessionRevoked, event, this.hooks.onSessionRevoked);
   }
 
   private publish<T>(name: string, event: T, hook?: (event: T) => void | Promise<void>): void {

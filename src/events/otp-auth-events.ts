@@ -3,6 +3,7 @@ export const OtpAuthEventName = {
   userRegistered: 'otp-auth.user.registered',
   loggedIn: 'otp-auth.user.logged-in',
   passwordReset: 'otp-auth.password.reset',
+  sessionRevoked: 'otp-auth.session.revoked',
 } as const;
 
 /** A user confirmed their code: the account now exists. */
@@ -25,6 +26,22 @@ export interface PasswordResetEvent {
 }
 
 /**
+ * One session (a login and its rotations) was revoked on its own: by its user from the session
+ * list, by logout, by the per-user cap, or because a rotated refresh token was reused. Revoking
+ * all of a user's sessions at once (logout-all, password change or reset, deactivation) is told
+ * by those flows, not once per session.
+ */
+export interface SessionRevokedEvent {
+  userId: string;
+  sessionId: string;
+  reason: SessionRevocationReason;
+}
+
+/** Why one session was revoked. */
+export type SessionRevocationReason =
+  'revoked_by_user' | 'revoked_as_other' | 'session_cap' | 'logout' | 'reuse_detected';
+
+/**
  * Callbacks a host can pass in the module options instead of (or besides) listening on the
  * event bus. They run after the response is decided and never change it; a throwing hook is
  * logged.
@@ -33,4 +50,5 @@ export interface OtpAuthHooks {
   onUserRegistered?: (event: UserRegisteredEvent) => void | Promise<void>;
   onLoggedIn?: (event: LoggedInEvent) => void | Promise<void>;
   onPasswordReset?: (event: PasswordResetEvent) => void | Promise<void>;
+  onSessionRevoked?: (event: SessionRevokedEvent) => void | Promise<void>;
 }

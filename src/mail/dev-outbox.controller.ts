@@ -1,33 +1,25 @@
-import { Controller, Get, Header, NotFoundException } from '@nestjs/common';
+import { Controller, Get, Header, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { OtpAuthOptions } from '../config/otp-auth-options.js';
-import { InjectOtpAuthOptions } from '../core/otp-auth-core.module-definition.js';
 import { Public } from '../auth/decorators/public.decorator.js';
+import { DevOutboxGuard } from './dev-outbox.guard.js';
 import { DevOutbox, type OutboxMail } from './dev-outbox.service.js';
 import { OUTBOX_SCRIPT, renderOutboxPage } from './dev-outbox.page.js';
 
 /**
- * `GET /dev/outbox` (an HTML page), its script, and `/dev/outbox.json`: 404 in production and
- * whenever SMTP is configured. Left out of the OpenAPI document, so that a host application's
+ * `GET /dev/outbox` (an HTML page), its script, and `/dev/outbox.json`: 404 in production,
+ * whenever SMTP is configured, and to any client not on this machine (`DevOutboxGuard`). Left out of the OpenAPI document, so that a host application's
  * docs never list it; the standalone service adds it when the outbox is on (`docs/swagger.ts`).
  */
 @ApiExcludeController()
 @Public()
+@UseGuards(DevOutboxGuard)
 @Controller('dev')
 export class DevOutboxController {
-  private readonly enabled: boolean;
-
-  constructor(
-    private readonly outbox: DevOutbox,
-    @InjectOtpAuthOptions() options: OtpAuthOptions,
-  ) {
-    this.enabled = options.mail.outboxEnabled;
-  }
+  constructor(private readonly outbox: DevOutbox) {}
 
   @Get('outbox.json')
   @Header('Cache-Control', 'no-store')
   listJson(): OutboxMail[] {
-    this.assertEnabled();
     return this.outbox.list();
   }
 
@@ -35,7 +27,6 @@ export class DevOutboxController {
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   page(): string {
-    this.assertEnabled();
     return renderOutboxPage(this.outbox.listEntries());
   }
 
@@ -43,11 +34,6 @@ export class DevOutboxController {
   @Header('Content-Type', 'text/javascript; charset=utf-8')
   @Header('Cache-Control', 'no-cache')
   script(): string {
-    this.assertEnabled();
     return OUTBOX_SCRIPT;
-  }
-
-  private assertEnabled(): void {
-    if (!this.enabled) throw new NotFoundException();
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, HttpStatus, Patch } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { BearerAuth } from '../auth/decorators/bearer-auth.decorator.js';
 import { CurrentUser, type AuthenticatedUser } from '../auth/decorators/current-user.decorator.js';
@@ -15,7 +15,7 @@ const PROFILE_EXAMPLE = {
   date_joined: '2026-11-25T10:00:00.000Z',
 };
 
-/** `GET/PATCH/DELETE /api/users/me/`. */
+/** `GET/PATCH/DELETE /api/users/me/`. Profile answers are personal: never stored by a cache. */
 @ApiTags('Profile')
 @BearerAuth()
 @Controller('me')
@@ -23,6 +23,7 @@ export class ProfileController {
   constructor(private readonly profile: ProfileService) {}
 
   @Get()
+  @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary: 'Your profile',
     description:
@@ -38,6 +39,7 @@ export class ProfileController {
   }
 
   @Patch()
+  @Header('Cache-Control', 'no-store')
   @ApiBodyErrors()
   @ApiOperation({
     summary: 'Change your name',

@@ -1,5 +1,7 @@
-import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { BoundedMap } from '../common/bounded-map.js';
+import { InvalidAccessTokenException } from '../common/errors/invalid-access-token.exception.js';
+import { SecurityLog } from '../common/logging/security-log.js';
 import { TokenRevocationService } from '../auth/revocation/token-revocation.service.js';
 import { AtomicStore } from '../state/atomic-store.js';
 import { UsersService } from '../users/users.service.js';
@@ -15,10 +17,11 @@ const MAX_PARSED = 10_000;
  * guarded call, so the profile is cached in the {@link AtomicStore} (shared by every instance with
  * Redis) instead of costing a database round trip per request. As for the revocation cache,
  * writes overwrite the cached copy and reads fill it only with set-if-absent, so a read racing a
- * rename never puts the old name back.
+ * rename never puts the old name back. The copy is evictable: the database has the profile.
  */
 @Injectable()
 export class ProfileService {
+  private readonly securityLog = new SecurityLog('Profile');
   /** Profiles as parsed, each with the cached JSON it was parsed from, by user id. */
   private readonly parsed = new BoundedMap<string, { json: string; profile: ProfileResponse }>(
     MAX_PARSED,
@@ -34,20 +37,25 @@ export class ProfileService {
     const cached = await this.cache.get(profileKey(userId));
     if (cached !== null) return this.parse(userId, cached);
     const profile = await this.load(userId);
-    await this.cache.setIfAbsent(profileKey(userId), JSON.stringify(profile), PROFILE_CACHE_MS);
+    await this.cache.setIfAbsent(profileKey(userId), JSON.stringify(profile), PROFILE_CACHE_MS, {
+      evictable: true,
+    });
     return profile;
   }
 
   async rename(userId: string, fullName: string): Promise<ProfileResponse> {
     await this.users.updateFullName(userId, fullName);
     const profile = await this.load(userId);
-    await this.cache.set(profileKey(userId), JSON.stringify(profile), PROFILE_CACHE_MS);
+    await this.cache.set(profileKey(userId), JSON.stringify(profile), PROFILE_CACHE_MS, {
+      evictable: true,
+    });
     return profile;
   }
 
   /** Soft delete: the row stays, the account can no longer sign in, every token dies. */
   async deactivate(userId: string): Promise<void> {
     await this.revocation.revokeAllForUser(userId, { isActive: false });
+    this.securityLog.info('account_deactivated', { user_id: userId });
     await this.cache.delete(profileKey(userId));
   }
 
@@ -67,7 +75,7 @@ export class ProfileService {
   private async load(userId: string): Promise<ProfileResponse> {
     const user = await this.users.findById(userId);
     // The guard let the token through, so only a race with deactivation lands here.
-    if (!user || !user.isActive) throw new UnauthorizedException();
+    if (!user || !user.isActive) throw new InvalidAccessTokenException();
     return toProfileResponse(user);
   }
 }

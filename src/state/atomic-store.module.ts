@@ -6,8 +6,9 @@ import { MemoryAtomicStore } from './memory-atomic-store.js';
 import { RedisAtomicStore } from './redis-atomic-store.js';
 
 /**
- * The {@link AtomicStore}: in process by default, Redis when `redisUrl` is set, every key under
- * `redisKeyPrefix` so that several deployments or a host app can share one Redis.
+ * The {@link AtomicStore}: in process by default (at most `memoryStoreMaxEntries` keys), Redis
+ * when `redisUrl` is set, every key under `redisKeyPrefix` so that several deployments or a host
+ * app can share one Redis.
  */
 @Module({
   providers: [
@@ -20,7 +21,7 @@ import { RedisAtomicStore } from './redis-atomic-store.js';
               options.redisUrl,
               options.redisKeyPrefix ?? DEFAULT_REDIS_KEY_PREFIX,
             )
-          : new MemoryAtomicStore(),
+          : new MemoryAtomicStore(options.memoryStoreMaxEntries),
     },
   ],
   exports: [AtomicStore],

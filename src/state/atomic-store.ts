@@ -6,6 +6,16 @@ export interface WindowCount {
   oldestLeavesInMs: number;
 }
 
+/** How a write may be treated when the store runs out of room. */
+export interface StoreWriteOptions {
+  /**
+   * The value is a copy of something kept elsewhere (the database, an API's verdict), whose loss
+   * costs only a reload. The in-process store drops such entries first when it is full; anything
+   * else (counters, cooldowns, pending registrations, revocation marks) stays until it expires.
+   */
+  evictable?: boolean;
+}
+
 /**
  * Short-lived shared state with operations that are atomic on their own: counters, cooldowns,
  * pending registrations and the revocation cache. In process by default; Redis when several
@@ -19,9 +29,19 @@ export abstract class AtomicStore {
   abstract get(key: string): Promise<string | null>;
   abstract getMany(keys: readonly string[]): Promise<(string | null)[]>;
   /** Sets `key`, replacing any value and lifetime. */
-  abstract set(key: string, value: string, ttlMs: number): Promise<void>;
+  abstract set(
+    key: string,
+    value: string,
+    ttlMs: number,
+    options?: StoreWriteOptions,
+  ): Promise<void>;
   /** Sets `key` only when it does not exist; tells whether it did. */
-  abstract setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  abstract setIfAbsent(
+    key: string,
+    value: string,
+    ttlMs: number,
+    options?: StoreWriteOptions,
+  ): Promise<boolean>;
   /** Adds one; a new counter starts at 1 and lives `ttlMs`, an existing one keeps its lifetime. */
   abstract increment(key: string, ttlMs: number): Promise<number>;
   /** Gives an existing key a new lifetime. */

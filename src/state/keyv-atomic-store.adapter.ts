@@ -25,7 +25,8 @@ export class KeyvAtomicStoreAdapter extends EventEmitter implements KeyvStoreAda
   }
 
   async set(key: string, value: string, ttl?: number): Promise<void> {
-    await this.store.set(key, value, ttl && ttl > 0 ? ttl : DEFAULT_TTL_MS);
+    // A cache: what it holds can be asked for again, so it may go first when memory is short.
+    await this.store.set(key, value, ttl && ttl > 0 ? ttl : DEFAULT_TTL_MS, { evictable: true });
   }
 
   async delete(key: string): Promise<boolean> {

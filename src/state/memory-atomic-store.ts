@@ -1,5 +1,6 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { AtomicStore, type WindowCount } from './atomic-store.js';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { StoreUnavailableError } from '../common/errors/infrastructure-error.js';
+import { AtomicStore, type StoreWriteOptions, type WindowCount } from './atomic-store.js';
 
 /** What a key holds: a string, a map of fields, or a sliding-window log (member → time). */
 type Entry = { expiresAt: number } & (
@@ -8,17 +9,40 @@ type Entry = { expiresAt: number } & (
   | { kind: 'window'; records: Map<string, number> }
 );
 
+/** Entries the in-process store holds at most, unless told otherwise. */
+export const DEFAULT_MAX_ENTRIES = 100_000;
 const SWEEP_INTERVAL_MS = 30_000;
+/** A full store looks for expired entries at most this often, so a flood cannot make it scan. */
+const FULL_SWEEP_INTERVAL_MS = 1_000;
+/** A full store says so in the log at most this often. */
+const FULL_WARNING_INTERVAL_MS = 60_000;
 
 /**
  * The in-process store. Each method runs to completion without awaiting, so on one event loop
- * every operation is atomic. Expired entries are dropped on read and by a periodic sweep, which
- * keeps memory bounded by what is alive.
+ * every operation is atomic. Expired entries are dropped on read and by a periodic sweep.
+ *
+ * It holds at most `maxEntries` keys, however many clients write them. When a new key finds it
+ * full, the store drops what it can lose without weakening anything: expired entries first, then
+ * the oldest entry written as evictable (a cached copy of the database or of an API answer).
+ * Counters, cooldowns, pending registrations and revocation marks are never dropped before they
+ * expire: dropping a lockout counter or a cooldown would reset a limit for the price of
+ * filling the store, cheaper than waiting it out. With none of those to spare, the write is
+ * refused as a store that does not answer (503, failing closed) and an evictable write is
+ * simply not kept, until entries expire.
  */
 @Injectable()
 export class MemoryAtomicStore extends AtomicStore implements OnModuleDestroy {
+  private readonly logger = new Logger(MemoryAtomicStore.name);
   private readonly entries = new Map<string, Entry>();
+  /** The keys written as evictable, oldest first (a Set keeps insertion order). */
+  private readonly evictable = new Set<string>();
   private readonly sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS).unref();
+  private lastSweep = 0;
+  private lastFullWarning = 0;
+
+  constructor(private readonly maxEntries = DEFAULT_MAX_ENTRIES) {
+    super();
+  }
 
   get(key: string): Promise<string | null> {
     return Promise.resolve(this.live(key, 'string')?.value ?? null);
@@ -29,26 +53,29 @@ export class MemoryAtomicStore extends AtomicStore implements OnModuleDestroy {
     return Promise.resolve(keys.map((key) => this.live(key, 'string', now)?.value ?? null));
   }
 
-  set(key: string, value: string, ttlMs: number): Promise<void> {
-    this.entries.set(key, { kind: 'string', value, expiresAt: Date.now() + ttlMs });
-    return Promise.resolve();
+  set(key: string, value: string, ttlMs: number, options: StoreWriteOptions = {}): Promise<void> {
+    return settled(() => this.write(key, value, ttlMs, options));
   }
 
-  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+  setIfAbsent(
+    key: string,
+    value: string,
+    ttlMs: number,
+    options: StoreWriteOptions = {},
+  ): Promise<boolean> {
     if (this.live(key)) return Promise.resolve(false);
-    this.entries.set(key, { kind: 'string', value, expiresAt: Date.now() + ttlMs });
-    return Promise.resolve(true);
+    // An evictable value that finds no room counts as set, and dropped at once.
+    return settled(() => (this.write(key, value, ttlMs, options), true));
   }
 
   increment(key: string, ttlMs: number): Promise<number> {
     const entry = this.live(key, 'string');
-    if (!entry) {
-      this.entries.set(key, { kind: 'string', value: '1', expiresAt: Date.now() + ttlMs });
-      return Promise.resolve(1);
+    if (entry) {
+      const next = Number(entry.value) + 1;
+      entry.value = String(next);
+      return Promise.resolve(next);
     }
-    const next = Number(entry.value) + 1;
-    entry.value = String(next);
-    return Promise.resolve(next);
+    return settled(() => (this.write(key, '1', ttlMs, {}), 1));
   }
 
   expire(key: string, ttlMs: number): Promise<void> {
@@ -63,7 +90,7 @@ export class MemoryAtomicStore extends AtomicStore implements OnModuleDestroy {
   }
 
   delete(...keys: string[]): Promise<void> {
-    for (const key of keys) this.entries.delete(key);
+    for (const key of keys) this.forget(key);
     return Promise.resolve();
   }
 
@@ -77,10 +104,11 @@ export class MemoryAtomicStore extends AtomicStore implements OnModuleDestroy {
     if (entry) {
       entry.fields.set(field, value);
       entry.expiresAt = expiresAt;
-    } else {
-      this.entries.set(key, { kind: 'fields', fields: new Map([[field, value]]), expiresAt });
+      return Promise.resolve();
     }
-    return Promise.resolve();
+    return settled(() =>
+      this.insert(key, { kind: 'fields', fields: new Map([[field, value]]), expiresAt }, false),
+    );
   }
 
   getFields(key: string): Promise<Record<string, string>> {
@@ -89,7 +117,7 @@ export class MemoryAtomicStore extends AtomicStore implements OnModuleDestroy {
 
   deleteField(key: string, field: string): Promise<void> {
     const entry = this.live(key, 'fields');
-    if (entry?.fields.delete(field) && entry.fields.size === 0) this.entries.delete(key);
+    if (entry?.fields.delete(field) && entry.fields.size === 0) this.forget(key);
     return Promise.resolve();
   }
 
@@ -99,14 +127,13 @@ export class MemoryAtomicStore extends AtomicStore implements OnModuleDestroy {
     if (entry) {
       entry.records.set(member, now);
       entry.expiresAt = now + windowMs;
-    } else {
-      this.entries.set(key, {
-        kind: 'window',
-        records: new Map([[member, now]]),
-        expiresAt: now + windowMs,
-      });
+      return this.countWindow(key, windowMs);
     }
-    return this.countWindow(key, windowMs);
+    const records = new Map([[member, now]]);
+    return settled(() => {
+      this.insert(key, { kind: 'window', records, expiresAt: now + windowMs }, false);
+      return { count: 1, oldestLeavesInMs: windowMs };
+    });
   }
 
   countWindow(key: string, windowMs: number): Promise<WindowCount> {
@@ -120,12 +147,59 @@ export class MemoryAtomicStore extends AtomicStore implements OnModuleDestroy {
 
   removeFromWindow(key: string, member: string): Promise<void> {
     const entry = this.live(key, 'window');
-    if (entry?.records.delete(member) && entry.records.size === 0) this.entries.delete(key);
+    if (entry?.records.delete(member) && entry.records.size === 0) this.forget(key);
     return Promise.resolve();
   }
 
   onModuleDestroy(): void {
     clearInterval(this.sweeper);
+  }
+
+  private write(key: string, value: string, ttlMs: number, options: StoreWriteOptions): void {
+    const entry: Entry = { kind: 'string', value, expiresAt: Date.now() + ttlMs };
+    this.insert(key, entry, options.evictable === true);
+  }
+
+  /** Sets an entry, making room for a new key first; throws when there is none to make. */
+  private insert(key: string, entry: Entry, evictable: boolean): void {
+    if (!this.entries.has(key) && !this.makeRoom(evictable)) return;
+    this.entries.set(key, entry);
+    // Re-added at the end: the eviction order is the order of the last write.
+    this.evictable.delete(key);
+    if (evictable) this.evictable.add(key);
+  }
+
+  /**
+   * Whether a new key may be added, after dropping an expired or evictable entry if the store is
+   * full. False only for an evictable write (not kept); any other write that finds no room throws.
+   */
+  private makeRoom(evictableWrite: boolean): boolean {
+    if (this.entries.size < this.maxEntries) return true;
+    const now = Date.now();
+    if (now - this.lastSweep >= FULL_SWEEP_INTERVAL_MS) {
+      this.sweep();
+      if (this.entries.size < this.maxEntries) return true;
+    }
+    const oldest = this.evictable.values().next();
+    if (!oldest.done) {
+      this.forget(oldest.value);
+      return true;
+    }
+    if (evictableWrite) return false;
+    if (now - this.lastFullWarning >= FULL_WARNING_INTERVAL_MS) {
+      this.lastFullWarning = now;
+      this.logger.warn(
+        `In-process state is full (${this.maxEntries} entries, none evictable): new limit ` +
+          'counters and cooldowns are refused (503) until entries expire. Raise ' +
+          'MEMORY_STORE_MAX_ENTRIES or use Redis.',
+      );
+    }
+    throw new StoreUnavailableError(`in-process state is full (${this.maxEntries} entries)`);
+  }
+
+  private forget(key: string): void {
+    this.entries.delete(key);
+    this.evictable.delete(key);
   }
 
   /** The log at `key` without the records that have left the window, if it has any left. */
@@ -136,7 +210,7 @@ export class MemoryAtomicStore extends AtomicStore implements OnModuleDestroy {
       if (at <= now - windowMs) entry.records.delete(member);
     }
     if (entry.records.size > 0) return entry;
-    this.entries.delete(key);
+    this.forget(key);
     return undefined;
   }
 
@@ -149,7 +223,7 @@ export class MemoryAtomicStore extends AtomicStore implements OnModuleDestroy {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (entry.expiresAt <= now) {
-      this.entries.delete(key);
+      this.forget(key);
       return undefined;
     }
     if (kind !== undefined && entry.kind !== kind) {
@@ -160,8 +234,17 @@ export class MemoryAtomicStore extends AtomicStore implements OnModuleDestroy {
 
   private sweep(): void {
     const now = Date.now();
+    this.lastSweep = now;
     for (const [key, entry] of this.entries) {
-      if (entry.expiresAt <= now) this.entries.delete(key);
+      if (entry.expiresAt <= now) this.forget(key);
     }
   }
+}
+
+/**
+ * The result of `operation` as a promise, rejected when it throws (a full store). The executor
+ * runs at once, so the operation stays atomic.
+ */
+function settled<T>(operation: () => T): Promise<T> {
+  return new Promise((resolve) => resolve(operation()));
 }

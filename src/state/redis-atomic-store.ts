@@ -33,6 +33,10 @@ export const REDIS_TIMEOUTS = {
  * operation has its own deadline: any failure, however the client reports it, surfaces as a
  * {@link StoreUnavailableError}, which callers turn into a 503. node-redis' own command timeout
  * is not used for this: it only covers the wait before a command is written, not the answer.
+ *
+ * Writes marked evictable are written like any other: under memory pressure Redis follows its own
+ * `maxmemory-policy`, which should be `noeviction` (writes refused, 503) so that no limit counter
+ * is dropped early.
  */
 @Injectable()
 export class RedisAtomicStore extends AtomicStore implements OnModuleInit, OnApplicationShutdown {

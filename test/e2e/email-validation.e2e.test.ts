@@ -10,7 +10,15 @@ const API_KEY = 'mbl-test-key-5f0c2e9a7d41b6';
 const TIMEOUT_MS = 300;
 
 const UNDELIVERABLE: MailboxlayerMode[] = ['undeliverable', 'no-mx', 'bad-format', 'disposable'];
-const FAILURES: MailboxlayerMode[] = ['timeout', 'quota', 'invalid-key', 'http-500', 'not-json'];
+const FAILURES: MailboxlayerMode[] = [
+  'timeout',
+  'quota',
+  'invalid-key',
+  'http-500',
+  'not-json',
+  'redirect',
+  'oversized',
+];
 
 /** An app that asks the stub, with the development outbox (no SMTP needed to accept). */
 function startWithMailboxlayer(stub: MailboxlayerStub, failOpen: boolean): Promise<TestApp> {
@@ -186,6 +194,13 @@ describe('Mailboxlayer failures with EMAIL_VALIDATION_FAIL_OPEN=false', () => {
       assert.ok(!app.logger.text().includes(API_KEY), 'the API key is in a log line');
     });
   }
+
+  it('a redirect is not followed: one request, and the deliverable answer behind it is never read', async () => {
+    const { email, response } = await registerWhenStubSays(app, stub, 'redirect');
+
+    assertError(response, 503, Messages.validationUnavailable);
+    assert.equal(stub.requestsFor(email).length, 1, 'the redirect was followed');
+  });
 
   it('a timeout is bounded by MAILBOXLAYER_TIMEOUT_MS', async () => {
     const { response, ms } = await registerWhenStubSays(app, stub, 'timeout');

@@ -68,13 +68,54 @@ describe('POST /api/users/logout/ and /api/users/logout-all/', () => {
 
   it('answers a missing or empty refresh_token with 400 "Refresh token is required." and revokes nothing', async () => {
     const { tokens } = await loggedInAccount(app, smtp);
-    for (const body of [{}, { refresh_token: '' }, { refresh: tokens.refresh }]) {
+    for (const body of [
+      {},
+      { refresh_token: '' },
+      { refresh: '' },
+      { refresh_token: '', refresh: '' },
+    ]) {
       const response = await app.post<SessionBody>(Paths.logout, body, { token: tokens.access });
       assert.equal(response.status, 400, `${JSON.stringify(body)}: ${response.text}`);
       assert.equal(response.body.message, Messages.refreshTokenRequired);
     }
     assert.equal(await meStatus(app, tokens.access), 200);
     await rotate(app, tokens.refresh);
+  });
+
+  it('accepts the refresh alias, as token/refresh does, alone or alongside the same token', async () => {
+    for (const body of [
+      (refresh: string) => ({ refresh }),
+      (refresh: string) => ({ refresh, refresh_token: refresh }),
+      (refresh: string) => ({ refresh, refresh_token: '' }),
+    ]) {
+      const { tokens } = await loggedInAccount(app, smtp);
+      const response = await app.post<SessionBody>(Paths.logout, body(tokens.refresh), {
+        token: tokens.access,
+      });
+      assert.equal(response.status, 200, response.text);
+      assert.deepEqual(response.body, { message: Messages.loggedOut });
+      await assertAccessRefused(app, tokens.access, 'the access token used to log out');
+      await assertRefreshRefused(app, tokens.refresh, 'the logged-out refresh token');
+    }
+  });
+
+  it('refuses two different refresh tokens with a 400 naming refresh_token, and revokes neither', async () => {
+    const { email, password, tokens } = await loggedInAccount(app, smtp);
+    const other = await login(app, email, password);
+
+    const response = await app.post<SessionBody>(
+      Paths.logout,
+      { refresh: tokens.refresh, refresh_token: other.refresh },
+      { token: tokens.access },
+    );
+
+    assert.equal(response.status, 400, response.text);
+    assert.deepEqual(response.body.message, [
+      'refresh_token must be the same token as refresh when both are sent',
+    ]);
+    assert.equal(await meStatus(app, tokens.access), 200);
+    await rotate(app, tokens.refresh);
+    await rotate(app, other.refresh);
   });
 
   it('refuses another user\'s refresh token with 400 "Invalid refresh token." and revokes nothing of either user', async () => {

@@ -1,4 +1,13 @@
-import { Controller, Get, Module, UseGuards, type INestApplication } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Headers,
+  Module,
+  UnauthorizedException,
+  UseGuards,
+  type INestApplication,
+} from '@nestjs/common';
+import { JsonWebTokenError, JwtService } from '@nestjs/jwt';
 import { NestFactory } from '@nestjs/core';
 import { MailerModule } from '@nestjs-modules/mailer';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
@@ -24,10 +33,23 @@ import { TEST_JWT_SECRET } from '../support/test-app.js';
 
 @Controller('shop')
 class ShopController {
+  constructor(private readonly jwt: JwtService) {}
+
   @Get('orders')
   @UseGuards(OtpAuthGuard)
   orders(@CurrentUser() user: AuthenticatedUser) {
     return { owner: user.id };
+  }
+
+  /** A host's own check through the JwtService the module exports: otp-auth's keys and rules. */
+  @Get('token-subject')
+  tokenSubject(@Headers('authorization') authorization = '') {
+    try {
+      return { sub: this.jwt.verify<{ sub: string }>(authorization.replace(/^Bearer /, '')).sub };
+    } catch (error) {
+      if (error instanceof JsonWebTokenError) throw new UnauthorizedException(error.message);
+      throw error;
+    }
   }
 
   @Get('catalogue')
@@ -134,5 +156,18 @@ describe("the module on the host's own database connection and mailer (Express)"
     assert.equal((await call('GET', '/shop/orders')).status, 401);
     assert.equal((await call('GET', '/shop/orders', undefined, access)).status, 200);
     assert.equal((await call('GET', '/shop/catalogue')).status, 200, 'no global guard');
+
+    // The injected JwtService is otp-auth's: it verifies the login's token, not a forged one.
+    const user = await app.get(UsersService).findByEmail(email);
+    const subject = await call('GET', '/shop/token-subject', undefined, access);
+    assert.deepEqual([subject.status, subject.body], [200, { sub: user?.id }]);
+    const [header, , signature] = access.split('.');
+    const claims = {
+      ...(JSON.parse(Buffer.from(access.split('.')[1], 'base64url').toString()) as object),
+      sub: 'someone-else',
+    };
+    const forged = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
+    const refused = await call('GET', '/shop/token-subject', undefined, forged);
+    assert.deepEqual([refused.status, refused.body.message], [401, 'invalid signature']);
   });
 });

@@ -35,7 +35,7 @@ interface OpenApiDocument {
   };
 }
 
-const TAGS = ['Registration', 'Session', 'Password', 'Profile', 'Operations'];
+const TAGS = ['Registration', 'Session', 'Sessions', 'Password', 'Profile', 'Operations'];
 
 /** The responses the SPEC gives each endpoint; `bearer` marks the protected ones. */
 const ENDPOINTS: { method: string; path: string; codes: string[]; bearer?: true }[] = [
@@ -58,12 +58,30 @@ const ENDPOINTS: { method: string; path: string; codes: string[]; bearer?: true 
   { method: 'get', path: '/api/users/me', codes: ['200', '401', '503'], bearer: true },
   { method: 'patch', path: '/api/users/me', codes: ['200', '400', '401'], bearer: true },
   { method: 'delete', path: '/api/users/me', codes: ['204', '401'], bearer: true },
+  { method: 'get', path: '/api/users/sessions', codes: ['200', '400', '401', '503'], bearer: true },
+  {
+    method: 'delete',
+    path: '/api/users/sessions/{id}',
+    codes: ['204', '401', '404', '503'],
+    bearer: true,
+  },
+  {
+    method: 'post',
+    path: '/api/users/sessions/revoke-others',
+    codes: ['200', '401', '503'],
+    bearer: true,
+  },
   { method: 'get', path: '/health', codes: ['200', '503'] },
+  { method: 'get', path: '/.well-known/jwks.json', codes: ['200', '404'] },
 ];
 
 /** Endpoints that read a JSON body: they also answer 413 and 415 and have a request schema. */
 const WITH_BODY = ENDPOINTS.filter(
-  ({ method, path }) => method !== 'get' && method !== 'delete' && !path.endsWith('logout-all'),
+  ({ method, path }) =>
+    method !== 'get' &&
+    method !== 'delete' &&
+    !path.endsWith('logout-all') &&
+    !path.endsWith('revoke-others'),
 );
 
 /** Every example body of a response, named for the messages. */
@@ -182,7 +200,7 @@ describe('operations: health and API docs', () => {
     assert.ok(intro.includes('](/dev/outbox)'), 'no link to /dev/outbox');
   });
 
-  it('tags every operation with one of the five areas, in that order', () => {
+  it('tags every operation with one of the six areas, in that order', () => {
     assert.deepEqual(
       document.tags.map((tag) => tag.name),
       TAGS,
@@ -306,7 +324,11 @@ describe('operations in production (DOCS_ENABLED defaults to false)', () => {
 
   before(async () => {
     smtp = await new SmtpSink().start();
-    app = await TestApp.start({ NODE_ENV: 'production', MAIL_URL: smtp.url });
+    app = await TestApp.start({
+      NODE_ENV: 'production',
+      MAIL_URL: smtp.url,
+      APP_URL: 'https://auth.example.com',
+    });
   });
   after(async () => {
     await app.close();

@@ -72,6 +72,23 @@ describe('POST /api/users/token/refresh/', () => {
     );
   });
 
+  it('refuses refresh and refresh_token naming two different tokens, like logout: 400, and rotates neither', async () => {
+    const { email, password, tokens } = await loggedInAccount(app, smtp);
+    const other = await login(app, email, password);
+
+    const response = await app.post<SessionBody>(Paths.refresh, {
+      refresh: tokens.refresh,
+      refresh_token: other.refresh,
+    });
+
+    assert.equal(response.status, 400, response.text);
+    assert.deepEqual(response.body.message, [
+      'refresh_token must be the same token as refresh when both are sent',
+    ]);
+    await rotate(app, tokens.refresh);
+    await rotate(app, other.refresh);
+  });
+
   it('treats a rotated token presented again as theft: 401, and the whole session (newest tokens too) revoked', async () => {
     const { user, tokens: a } = await loggedInAccount(app, smtp);
     const b = await rotate(app, a.refresh);

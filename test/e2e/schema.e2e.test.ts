@@ -71,6 +71,22 @@ const EXPECTED: Record<
     indices: [['expires_at']],
     uniques: [],
   },
+  sessions: {
+    columns: [
+      varchar('id', 36, false, true),
+      varchar('user_id', 36),
+      ['token_generation', 'integer', '', false, false, false, false, null],
+      instant('created_at'),
+      instant('last_used_at'),
+      instant('expires_at'),
+      varchar('ip', 45),
+      varchar('user_agent', 512),
+      varchar('label', 64),
+      ['revoked_at', 'instant', '', true, false, false, false, null],
+    ],
+    indices: [['expires_at'], ['user_id', 'created_at']],
+    uniques: [],
+  },
 };
 
 /**
@@ -148,7 +164,7 @@ describe('the schema the migrations produce (the same on SQLite and PostgreSQL)'
   });
 });
 
-describe('the newest migration, undone and run again', () => {
+describe('the newest migrations, undone and run again', () => {
   let app: TestApp;
 
   before(async () => {
@@ -160,8 +176,24 @@ describe('the newest migration, undone and run again', () => {
 
   const indexedColumns = async (table: string) => shapeOf(await readTable(app, table)).indices;
 
+  it('the sessions migration: down drops the table, up creates it again', async () => {
+    const dataSource = app.dataSource();
+    await dataSource.undoLastMigration();
+    const runner = dataSource.createQueryRunner();
+    try {
+      assert.equal(await runner.hasTable('sessions'), false, 'down left the sessions table');
+    } finally {
+      await runner.release();
+    }
+    await dataSource.runMigrations();
+    assert.deepEqual(shapeOf(await readTable(app, 'sessions')), EXPECTED.sessions);
+    assert.equal(await dataSource.showMigrations(), false, 'a migration is pending');
+  });
+
   it('down restores the user_id indices of the revocation tables, up drops them again', async () => {
     const dataSource = app.dataSource();
+    // The sessions migration came after it: undone first, run again below.
+    await dataSource.undoLastMigration();
     await dataSource.undoLastMigration();
     assert.deepEqual(await indexedColumns('token_blacklist'), [['expires_at'], ['user_id']]);
     assert.deepEqual(await indexedColumns('revoked_token_families'), [['expires_at'], ['user_id']]);

@@ -92,6 +92,8 @@ const ENDPOINTS: Record<string, Endpoint> = {
       [{ refresh_token: 42 }, { field: 'refresh_token' }],
       [{ refresh_token: [SECRET] }, { field: 'refresh_token' }],
       [{ refresh_token: LONG_TOKEN }, { field: 'refresh_token' }],
+      [{ refresh_token: undefined, refresh: 42 }, { field: 'refresh' }],
+      [{ refresh_token: undefined, refresh: LONG_TOKEN }, { field: 'refresh' }],
     ],
   },
   'logout-all': {

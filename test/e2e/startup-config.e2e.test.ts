@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { signingEnv } from '../support/signing-keys.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const NODE = join(REPO, 'node_modules/.bin/node');
@@ -118,11 +119,105 @@ describe(
       assertRefused(run, [/OTP_TTL .*"5x"/]);
     });
 
-    it('NODE_ENV=production without JWT_SECRET and MAIL_URL: one line for each', async () => {
+    it('NODE_ENV=production alone: one line each for JWT_SECRET, MAIL_URL and APP_URL', async () => {
       const cwd = freshDir();
       const run = await runService(cwd, { NODE_ENV: 'production', DATABASE_URL: sqliteIn(cwd) });
 
-      assertRefused(run, [/JWT_SECRET is required/, /MAIL_URL is required/]);
+      assertRefused(run, [
+        /JWT_SECRET is required/,
+        /MAIL_URL is required/,
+        /APP_URL must be the service's public address .*"http:\/\/localhost:3000"/,
+      ]);
+    });
+
+    it('NODE_ENV=prod: refused in one line naming the values it takes', async () => {
+      const cwd = freshDir();
+      const run = await runService(cwd, { NODE_ENV: 'prod', DATABASE_URL: sqliteIn(cwd) });
+
+      assertRefused(run, [
+        /^config error: NODE_ENV must be development, production or test \(got "prod"\)$/,
+      ]);
+    });
+
+    it('TRUST_PROXY=true: refused in one line asking for a hop count or the proxy addresses', async () => {
+      const cwd = freshDir();
+      const run = await runService(cwd, { TRUST_PROXY: 'true', DATABASE_URL: sqliteIn(cwd) });
+
+      assertRefused(run, [
+        /TRUST_PROXY=true is refused: it trusts X-Forwarded-For entries any client writes; give the number of proxies in front \(TRUST_PROXY=1\) or their addresses/,
+      ]);
+    });
+
+    it('TRUST_PROXY with two bad entries: one line for each', async () => {
+      const cwd = freshDir();
+      const run = await runService(cwd, {
+        TRUST_PROXY: '10.0.0.0/8,10.0.0.256,127.0.0.1,proxy',
+        DATABASE_URL: sqliteIn(cwd),
+      });
+
+      assertRefused(run, [/TRUST_PROXY entry "10\.0\.0\.256"/, /TRUST_PROXY entry "proxy"/]);
+    });
+
+    it('production with a repeated-character JWT_SECRET and APP_URL on localhost: one line for each', async () => {
+      const cwd = freshDir();
+      const run = await runService(cwd, {
+        NODE_ENV: 'production',
+        JWT_SECRET: 'p'.repeat(48),
+        MAIL_URL: 'smtps://127.0.0.1:2525',
+        APP_URL: 'http://127.0.0.1:3000',
+        DATABASE_URL: sqliteIn(cwd),
+      });
+
+      assertRefused(run, [
+        /JWT_SECRET is too weak for production/,
+        /APP_URL .*"http:\/\/127\.0\.0\.1:3000"/,
+      ]);
+    });
+
+    it('production with MAIL_URL over SMTP without TLS: starts, with one warning line', async () => {
+      const cwd = freshDir();
+      const run = await runService(
+        cwd,
+        {
+          NODE_ENV: 'production',
+          NO_COLOR: '1',
+          PORT: '0',
+          JWT_SECRET: STRONG_SECRET,
+          MAIL_URL: 'smtp://127.0.0.1:2525',
+          APP_URL: 'https://auth.example.com',
+          DATABASE_URL: sqliteIn(cwd),
+        },
+        /listening on/,
+      );
+
+      assert.match(run.stdout, /listening on/);
+      const warnings = run.stdout.split('\n').filter((line) => /MAIL_URL/.test(line));
+      assert.equal(warnings.length, 1, run.stdout);
+      assert.match(
+        warnings[0],
+        /WARN .*MAIL_URL does not require TLS: .*smtps:\/\/ or add \?requireTLS=true/,
+      );
+    });
+
+    it('JWT_ALGORITHM=EdDSA in production: no key, or a key of another type, is one line', async () => {
+      const production = {
+        NODE_ENV: 'production',
+        JWT_SECRET: STRONG_SECRET,
+        MAIL_URL: 'smtp://127.0.0.1:2525',
+        JWT_ALGORITHM: 'EdDSA',
+      };
+      const withoutKey = freshDir();
+      assertRefused(
+        await runService(withoutKey, { ...production, DATABASE_URL: sqliteIn(withoutKey) }),
+        [
+          /^config error: JWT_PRIVATE_KEY is required when NODE_ENV=production and JWT_ALGORITHM=EdDSA$/,
+        ],
+      );
+      const wrongKey = freshDir();
+      const env = { ...production, ...signingEnv('ES256'), JWT_ALGORITHM: 'EdDSA' };
+      assertRefused(await runService(wrongKey, { ...env, DATABASE_URL: sqliteIn(wrongKey) }), [
+        /^config error: JWT_PRIVATE_KEY is an ec \(prime256v1\) key, but JWT_ALGORITHM=EdDSA needs an Ed25519 key$/,
+      ]);
     });
 
     it('AUTH_EXPOSE_RESET_TOKEN=true in production is refused', async () => {
@@ -131,6 +226,7 @@ describe(
         NODE_ENV: 'production',
         JWT_SECRET: STRONG_SECRET,
         MAIL_URL: 'smtp://127.0.0.1:2525',
+        APP_URL: 'https://auth.example.com',
         AUTH_EXPOSE_RESET_TOKEN: 'true',
         DATABASE_URL: sqliteIn(cwd),
       });

@@ -63,8 +63,8 @@ describe('several instances behind a load balancer (PostgreSQL + Redis)', () => 
       LOGIN_MAX_FAILURES: String(LOGIN_MAX_FAILURES),
       RATE_LIMIT_PER_IP: String(RATE_LIMIT_PER_IP),
       // Each test sends its requests from an address of its own (X-Forwarded-For), so that the
-      // per-IP limit is one budget per test.
-      TRUST_PROXY: 'true',
+      // per-IP limit is one budget per test: the test client is the one proxy in front.
+      TRUST_PROXY: '1',
     };
     // Started together on an empty database: both run the migrations at once. The clocks are set
     // to different zones, as on hosts configured apart.
@@ -159,6 +159,32 @@ describe('several instances behind a load balancer (PostgreSQL + Redis)', () => 
     const again = await refresh(onB, second.refresh);
     assert.equal(again.status, 401, again.text);
     assert.equal(again.body.message, Messages.invalidRefreshToken);
+  });
+
+  it("a session revoked from the list on A: its access token refused on B at once, the caller's own works on both", async () => {
+    const [onA, onB] = clients();
+    const account = await registerAndConfirm(onA, smtp);
+    const caller = await login(onA, account.email, account.password);
+    const other = await login(onB, account.email, account.password);
+    assert.equal((await onB.get(Paths.me, { token: other.access })).status, 200);
+    const list = await onB.get<{ sessions: { id: string; current: boolean }[] }>(Paths.sessions, {
+      token: caller.access,
+    });
+    assert.equal(list.status, 200, list.text);
+    const target = list.body.sessions.find((session) => !session.current);
+    assert.ok(target, list.text);
+
+    const revoke = await onA.request<SessionBody>('DELETE', `${Paths.sessions}${target.id}/`, {
+      token: caller.access,
+    });
+    assert.equal(revoke.status, 204, revoke.text);
+
+    const me = await onB.get<SessionBody>(Paths.me, { token: other.access });
+    assert.equal(me.status, 401, `B still accepts the revoked session's access token: ${me.text}`);
+    assert.equal((await refresh(onB, other.refresh)).status, 401);
+    for (const instance of [onA, onB]) {
+      assert.equal((await instance.get(Paths.me, { token: caller.access })).status, 200);
+    }
   });
 
   it(`OTP guesses split across A and B: at most OTP_MAX_ATTEMPTS (${OTP_MAX_ATTEMPTS}) are judged`, async () => {

@@ -12,7 +12,12 @@ export type MailboxlayerMode =
   | 'invalid-key' // HTTP 200 with success:false, code 101
   | 'http-500'
   | 'timeout' // never answers within the client's timeout
-  | 'not-json';
+  | 'not-json'
+  | 'redirect' // 302 to this stub, where the same question gets a deliverable answer
+  | 'oversized'; // a deliverable answer padded past 64 KiB
+
+/** The size of an `oversized` answer. */
+export const OVERSIZED_ANSWER_BYTES = 100 * 1024;
 
 /**
  * A loopback HTTP server that answers like Mailboxlayer's `check` API, standing in for the
@@ -55,7 +60,8 @@ export class MailboxlayerStub {
     const query = new URL(request.url ?? '/', 'http://stub').searchParams;
     this.requests.push(query);
     const email = query.get('email') ?? '';
-    const mode = this.modes.get(email) ?? this.mode;
+    // Where a redirect leads: a client that follows it is told what it would like to hear.
+    const mode = query.has('redirected') ? 'deliverable' : (this.modes.get(email) ?? this.mode);
     const json = (status: number, body: unknown) => {
       response.writeHead(status, { 'content-type': 'application/json' });
       response.end(JSON.stringify(body));
@@ -105,6 +111,11 @@ export class MailboxlayerStub {
       case 'timeout':
         this.hanging.add(response);
         return;
+      case 'redirect':
+        response.writeHead(302, { location: `${this.url}?${query.toString()}&redirected=1` });
+        return void response.end();
+      case 'oversized':
+        return check({ padding: 'x'.repeat(OVERSIZED_ANSWER_BYTES) });
     }
   }
 }

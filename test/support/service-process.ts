@@ -71,10 +71,18 @@ export class ServiceProcess extends ApiClient {
 
   /**
    * Starts the service in `cwd` with `env` (on top of a test secret, no per-IP limit, any free
+   * port) without waiting: for a start that is to fail, read `output` once `exited` resolves.
+   */
+  static launch(env: Environment, cwd: string): ServiceProcess {
+    return new ServiceProcess(env, cwd);
+  }
+
+  /**
+   * Starts the service in `cwd` with `env` (on top of a test secret, no per-IP limit, any free
    * port) and waits until it listens.
    */
   static async start(env: Environment, cwd: string): Promise<ServiceProcess> {
-    const service = new ServiceProcess(env, cwd);
+    const service = ServiceProcess.launch(env, cwd);
     const started = Date.now();
     while (!/listening on http:\/\/\S+:\d+/.test(service.output)) {
       if (!service.running || Date.now() - started > START_TIMEOUT_MS) {

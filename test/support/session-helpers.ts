@@ -17,6 +17,8 @@ export const Paths = {
   resetPassword: '/api/users/reset-password/',
   changePassword: '/api/users/change-password/',
   me: '/api/users/me/',
+  sessions: '/api/users/sessions/',
+  revokeOtherSessions: '/api/users/sessions/revoke-others/',
 } as const;
 
 /** The messages the SPEC quotes, which clients of the original API match on. */

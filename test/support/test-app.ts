@@ -129,18 +129,19 @@ export class TestApp extends ApiClient {
 
   /**
    * Starts the app. With `storage` (the `storage` of an app closed with `keepData`), it runs on
-   * that app's database and state, as the same service would after a restart.
+   * that app's database and state, as the same service would after a restart. With `port`, it
+   * listens there (the port of an app closed before, for clients that keep its address).
    */
   static async start(
     env: Environment = {},
-    options: { storage?: TestStorage } = {},
+    options: { storage?: TestStorage; port?: number } = {},
   ): Promise<TestApp> {
     const testApp = new TestApp();
-    await testApp.boot(env, options.storage);
+    await testApp.boot(env, options.storage, options.port);
     return testApp;
   }
 
-  private async boot(env: Environment, storage?: TestStorage): Promise<void> {
+  private async boot(env: Environment, storage?: TestStorage, port = 0): Promise<void> {
     this.storage = storage ?? (await createTestStorage());
     this.config = loadAppConfig({
       NODE_ENV: 'test',
@@ -151,7 +152,7 @@ export class TestApp extends ApiClient {
     });
     try {
       this.app = await createApp(this.config, { logger: this.logger });
-      await this.app.listen({ port: 0, host: '127.0.0.1' });
+      await this.app.listen({ port, host: '127.0.0.1' });
     } catch (error) {
       await this.app?.close();
       if (!storage) await this.storage.remove();

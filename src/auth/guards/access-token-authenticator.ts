@@ -23,9 +23,10 @@ interface Remembered {
 
 /**
  * The Bearer check after the signature: the revocation check, which runs on every request. It
- * also remembers access tokens that passed the full verification (signature, HS256, issuer,
- * audience, expiry, type), so that a client presenting the same token again skips jsonwebtoken
- * and passport (about a third of a `GET me/`'s CPU time) until the token expires. Only the
+ * also remembers access tokens that passed the full verification (signature, key and algorithm,
+ * issuer, audience, expiry, type), so that a client presenting the same token again skips the
+ * signature check and passport (with jsonwebtoken, about a third of a `GET me/`'s CPU time) until
+ * the token expires. Only the
  * cryptographic verification is skipped: expiry is checked again and the revocation check
  * always runs.
  *
@@ -63,7 +64,7 @@ export class AccessTokenAuthenticator {
     const signature = signatureOf(token);
     const entry = this.remembered.get(signature);
     if (entry?.token !== token) return undefined;
-    // jsonwebtoken's rule: expired from the second `exp` names on.
+    // TokenSigner's rule: expired from the second `exp` names on.
     if (Math.floor(Date.now() / 1000) >= entry.verified.claims.exp) {
       this.remembered.delete(signature);
       return undefined;

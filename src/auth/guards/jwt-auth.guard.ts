@@ -3,15 +3,19 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { AuthenticatedUser } from '../decorators/current-user.decorator.js';
 import { IS_PUBLIC_KEY } from '../decorators/public.decorator.js';
+import { InvalidAccessTokenException } from '../../common/errors/invalid-access-token.exception.js';
 import { AccessTokenAuthenticator } from './access-token-authenticator.js';
-import { OTP_AUTH_JWT_STRATEGY } from './jwt.strategy.js';
+import { extractBearerToken, OTP_AUTH_JWT_STRATEGY } from './jwt.strategy.js';
 
 type Handler = ReturnType<ExecutionContext['getHandler']>;
 type ControllerClass = ReturnType<ExecutionContext['getClass']>;
 
+/** What `canActivate` answers for a public route, made once. */
+const PUBLIC_ROUTE = Promise.resolve(true);
+
 /**
  * The Bearer guard. Registered globally it protects every route (secure by default) except
- * those marked {@link Public}. A token already verified by passport-jwt goes straight to the
+ * those marked {@link Public}. A token already verified by the strategy goes straight to the
  * revocation check (see {@link AccessTokenAuthenticator}); any other goes through passport.
  */
 @Injectable()
@@ -30,8 +34,16 @@ export class JwtAuthGuard extends AuthGuard(OTP_AUTH_JWT_STRATEGY) {
     super();
   }
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.isPublic(context)) return true;
+  override canActivate(context: ExecutionContext): Promise<boolean> {
+    return this.isPublic(context) ? PUBLIC_ROUTE : this.authenticate(context);
+  }
+
+  /**
+   * The Bearer check alone: the caller of a request, or 401. Also run before the body of a
+   * request to a Bearer route is read (see `bearer-before-body.ts`), so that an unauthenticated
+   * caller learns nothing from how its body would have been judged.
+   */
+  async authenticate(context: ExecutionContext): Promise<boolean> {
     const request = context
       .switchToHttp()
       .getRequest<{ headers: Record<string, unknown>; user?: AuthenticatedUser }>();
@@ -39,10 +51,29 @@ export class JwtAuthGuard extends AuthGuard(OTP_AUTH_JWT_STRATEGY) {
     const verified = token ? this.authenticator.recall(token) : undefined;
     if (!verified) return (await super.canActivate(context)) as boolean;
     const user = await this.authenticator.authenticate(verified);
-    // The same answer passport gives for a token it refuses.
-    if (!user) throw new UnauthorizedException();
+    // The same answer passport gives for a token it refuses (see handleRequest).
+    if (!user) throw new InvalidAccessTokenException();
     request.user = user;
     return true;
+  }
+
+  /**
+   * passport's verdict. A refusal names its cause for the `WWW-Authenticate` challenge: a token
+   * that was sent and refused (`invalid_token`), or none at all. Errors (a store that does not
+   * answer: 503) pass as they are.
+   */
+  override handleRequest<TUser>(
+    error: Error | null,
+    user: TUser | false,
+    _info: unknown,
+    context: ExecutionContext,
+  ): TUser {
+    if (error) throw error;
+    if (user) return user;
+    const request: unknown = context.switchToHttp().getRequest();
+    throw extractBearerToken(request as Parameters<typeof extractBearerToken>[0])
+      ? new InvalidAccessTokenException()
+      : new UnauthorizedException();
   }
 
   private isPublic(context: ExecutionContext): boolean {
@@ -61,7 +92,7 @@ export class JwtAuthGuard extends AuthGuard(OTP_AUTH_JWT_STRATEGY) {
 
 /**
  * The token of an `Authorization: Bearer <token>` header in its usual spelling, for the shortcut
- * of remembered tokens. It need not parse every form passport-jwt accepts: a header spelt
+ * of remembered tokens. It need not parse every form the extractor accepts: a header spelt
  * otherwise, or anything but a remembered token, goes through passport as before.
  */
 function canonicalBearerToken(header: unknown): string | undefined {

@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { ExtractJwt, Strategy } from 'passport-jwt';
-import type { OtpAuthOptions } from '../../config/otp-auth-options.js';
-import { InjectOtpAuthOptions } from '../../core/otp-auth-core.module-definition.js';
+import passport from 'passport';
+import { ExtractJwt } from 'passport-jwt';
 import type { AuthenticatedUser } from '../decorators/current-user.decorator.js';
-import { createSigningKey, JWT_ALGORITHM } from '../tokens/token-signing-key.js';
-import { isClaimsOf } from '../tokens/token.service.js';
+import { TokenService } from '../tokens/token.service.js';
 import { AccessTokenAuthenticator } from './access-token-authenticator.js';
 
 /** Name of the passport strategy. */
@@ -18,35 +16,47 @@ export const OTP_AUTH_JWT_STRATEGY = 'otp-auth-jwt';
  */
 export const extractBearerToken = ExtractJwt.fromAuthHeaderAsBearerToken();
 
+type Request = Parameters<typeof extractBearerToken>[0];
+type Done = (error: unknown, user?: Readonly<AuthenticatedUser> | false) => void;
+
 /**
- * passport-jwt: a Bearer access token, HS256 only, our issuer and audience, type `access`, and
- * not revoked.
+ * A passport strategy that hands the Bearer token itself to its verify callback. passport-jwt's
+ * own strategy verifies with jsonwebtoken, which knows no EdDSA; ours verifies with
+ * {@link TokenService}, the one verifier of every token otp-auth takes.
  */
-@Injectable()
-export class JwtStrategy extends PassportStrategy(Strategy, OTP_AUTH_JWT_STRATEGY) {
-  constructor(
-    private readonly authenticator: AccessTokenAuthenticator,
-    @InjectOtpAuthOptions() options: OtpAuthOptions,
-  ) {
-    super({
-      jwtFromRequest: extractBearerToken,
-      // A KeyObject, not the string: see token-signing-key.ts.
-      secretOrKey: createSigningKey(options.auth.jwtSecret) as unknown as string,
-      algorithms: [JWT_ALGORITHM],
-      issuer: options.auth.issuer,
-      audience: options.auth.audience,
-      ignoreExpiration: false,
-      passReqToCallback: true,
+class BearerTokenStrategy extends passport.Strategy {
+  constructor(private readonly verify: (request: Request, token: string, done: Done) => void) {
+    super();
+  }
+
+  override authenticate(request: Request): void {
+    const token = extractBearerToken(request);
+    if (!token) return this.fail(401);
+    this.verify(request, token, (error, user) => {
+      if (error) this.error(error);
+      else if (user) this.success(user);
+      else this.fail(401);
     });
+  }
+}
+
+/** A Bearer access token: valid signature, issuer, audience and expiry, type `access`, not revoked. */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(BearerTokenStrategy, OTP_AUTH_JWT_STRATEGY) {
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly authenticator: AccessTokenAuthenticator,
+  ) {
+    super();
   }
 
   /** Returning false makes passport answer 401; a store failure propagates as 503. */
-  async validate(request: unknown, payload: unknown): Promise<Readonly<AuthenticatedUser> | false> {
-    if (!isClaimsOf(payload, 'access')) return false;
-    const verified = this.authenticator.prepare(payload);
+  async validate(_request: Request, token: string): Promise<Readonly<AuthenticatedUser> | false> {
+    const claims = this.tokens.verify(token, 'access');
+    if (!claims) return false;
+    const verified = this.authenticator.prepare(claims);
     const user = await this.authenticator.authenticate(verified);
-    const token = extractBearerToken(request as Parameters<typeof extractBearerToken>[0]);
-    if (user && token) this.authenticator.remember(token, verified);
+    if (user) this.authenticator.remember(token, verified);
     return user;
   }
 }

@@ -1,4 +1,6 @@
-import { BadRequestException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { InvalidAccessTokenException } from '../../common/errors/invalid-access-token.exception.js';
+import { SecurityLog } from '../../common/logging/security-log.js';
 import { PasswordHasher } from '../../password/password-hasher.service.js';
 import { PasswordPolicy } from '../../password/password-policy.service.js';
 import { UsersService } from '../../users/users.service.js';
@@ -18,6 +20,8 @@ import { PasswordNotifications } from './password-notifications.service.js';
  */
 @Injectable()
 export class ChangePasswordUseCase {
+  private readonly securityLog = new SecurityLog('ChangePassword');
+
   constructor(
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
@@ -30,10 +34,14 @@ export class ChangePasswordUseCase {
 
   async execute(caller: AuthenticatedUser, dto: ChangePasswordDto): Promise<TokenPairResponse> {
     const user = await this.users.findById(caller.id);
-    if (!user || !user.isActive) throw new UnauthorizedException();
+    if (!user || !user.isActive) throw new InvalidAccessTokenException();
 
     await this.attempts.acquire(user.email);
     if (!(await this.hasher.verify(user.passwordHash, dto.current_password))) {
+      this.securityLog.warn('password_change_refused', {
+        user_id: user.id,
+        reason: 'wrong_current_password',
+      });
       throw new BadRequestException(AuthMessages.currentPasswordIncorrect);
     }
     await this.attempts.succeeded(user.email);
@@ -49,7 +57,8 @@ export class ChangePasswordUseCase {
       passwordHash,
       passwordChangedAt: new Date(),
     });
-    if (generation === null) throw new UnauthorizedException();
+    if (generation === null) throw new InvalidAccessTokenException();
+    this.securityLog.info('password_changed', { user_id: user.id });
     this.notifications.notifyPasswordChanged(user);
     return toTokenPairResponse(
       this.tokens.issueSession({ id: user.id, tokenGeneration: generation }),

@@ -1,4 +1,5 @@
 import { BadRequestException, Injectable, Logger } from '@nestjs/common';
+import { SecurityLog } from '../../common/logging/security-log.js';
 import { OtpAuthEvents } from '../../events/otp-auth-events.service.js';
 import { PasswordHasher } from '../../password/password-hasher.service.js';
 import { PasswordPolicy } from '../../password/password-policy.service.js';
@@ -17,6 +18,7 @@ import { PasswordNotifications } from './password-notifications.service.js';
 @Injectable()
 export class ResetPasswordUseCase {
   private readonly logger = new Logger('ResetPassword');
+  private readonly securityLog = new SecurityLog('ResetPassword');
 
   constructor(
     private readonly tokens: TokenService,
@@ -34,10 +36,10 @@ export class ResetPasswordUseCase {
   }: ResetPasswordDto): Promise<{ message: string }> {
     if (!token) throw new BadRequestException(AuthMessages.resetTokenRequired);
     const claims = this.tokens.verify(token, 'reset');
-    const user = claims ? await this.users.findById(claims.sub) : null;
-    if (!claims || !user || !user.isActive || user.passwordChangedAt.getTime() !== claims.pwd_at) {
-      throw new BadRequestException(AuthMessages.invalidResetToken);
-    }
+    if (!claims) this.refuse('invalid_token');
+    const user = await this.users.findById(claims.sub);
+    if (!user || !user.isActive) this.refuse('no_active_account', claims.sub);
+    if (user.passwordChangedAt.getTime() !== claims.pwd_at) this.refuse('token_spent', user.id);
 
     // The policy is checked before the token is spent, so a rejected password can be retried.
     const violations = this.policy.violations(newPassword, {
@@ -56,14 +58,26 @@ export class ResetPasswordUseCase {
       { passwordHash, passwordChangedAt: new Date() },
       { passwordHash: user.passwordHash, isActive: true },
     );
-    if (claimed === null) throw new BadRequestException(AuthMessages.invalidResetToken);
+    if (claimed === null) this.refuse('token_spent', user.id);
     // The blacklist records the use. Single use is already decided above, and the password is
     // changed: a failure here is logged, not answered with a 503 for a reset that happened.
     await this.revocation
       .revokeToken({ jti: claims.jti, type: 'reset', userId: user.id, exp: claims.exp }, 'used')
       .catch(() => this.logger.warn('Reset token used but not blacklisted (store unavailable)'));
+    this.securityLog.info('password_reset', { user_id: user.id });
     this.notifications.notifyPasswordChanged(user);
     this.events.passwordReset({ userId: user.id, email: user.email });
     return { message: AuthMessages.passwordReset };
+  }
+
+  /**
+   * Refuses the token, with one answer for every reason (it says nothing of the account), and a
+   * log line that tells them apart: `invalid_token` (not a live reset token of ours: tampered,
+   * expired, another type), `no_active_account`, `token_spent` (used already, or issued before
+   * the latest password change).
+   */
+  private refuse(reason: string, userId?: string): never {
+    this.securityLog.warn('password_reset_refused', { reason, user_id: userId });
+    throw new BadRequestException(AuthMessages.invalidResetToken);
   }
 }

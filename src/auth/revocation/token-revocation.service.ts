@@ -235,7 +235,10 @@ export class TokenRevocationService {
       value === REVOKED
         ? cacheTtl(expSeconds)
         : Math.min(NOT_REVOKED_CACHE_MS, cacheTtl(expSeconds));
-    await this.cache.setIfAbsent(key, value, ttlMs);
+    // What the database said: dropping it under memory pressure only costs reading it again. The
+    // marks a revocation writes first (cacheThenDatabase) are not evictable: they must outlive
+    // every read that started before the database write, which fills only if they are absent.
+    await this.cache.setIfAbsent(key, value, ttlMs, { evictable: true });
     return value;
   }
 

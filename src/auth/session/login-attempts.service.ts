@@ -45,6 +45,7 @@ export class LoginAttempts {
     throw new TooManyRequestsException(
       AuthMessages.tooManyLoginFailures,
       retryAfterSeconds(await this.store.ttl(key)),
+      'login_failures',
     );
   }
 }

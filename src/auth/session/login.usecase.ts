@@ -7,6 +7,7 @@ import { UsersService } from '../../users/users.service.js';
 import { AuthMessages } from '../auth.messages.js';
 import type { LoginDto } from '../dto/login.dto.js';
 import type { TokenPairResponse } from '../dto/token-pair.response.js';
+import { SessionOpener, type LoginClient } from '../sessions/session-opener.service.js';
 import { TokenService } from '../tokens/token.service.js';
 import { toTokenPairResponse } from '../dto/token-pair.response.js';
 import { LoginAttempts } from './login-attempts.service.js';
@@ -25,9 +26,10 @@ export class LoginUseCase {
     private readonly tokens: TokenService,
     private readonly attempts: LoginAttempts,
     private readonly events: OtpAuthEvents,
+    private readonly sessions: SessionOpener,
   ) {}
 
-  async execute({ email, password }: LoginDto): Promise<TokenPairResponse> {
+  async execute({ email, password }: LoginDto, client: LoginClient): Promise<TokenPairResponse> {
     await this.acquireAttempt(email);
     const user = await this.users.findByEmail(email);
     const passwordMatches = user
@@ -44,7 +46,9 @@ export class LoginUseCase {
     await this.attempts.succeeded(email);
     this.securityLog.info('login_succeeded', { user_id: user.id });
     this.events.loggedIn({ userId: user.id, email: user.email });
-    return toTokenPairResponse(this.tokens.issueSession(user));
+    const pair = this.tokens.issueSession(user);
+    await this.sessions.open(pair, client);
+    return toTokenPairResponse(pair);
   }
 
   /**

@@ -1,8 +1,10 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
+import { SecurityLog } from '../../common/logging/security-log.js';
 import { AuthMessages } from '../auth.messages.js';
 import type { AuthenticatedUser } from '../decorators/current-user.decorator.js';
-import type { LogoutDto } from '../dto/logout.dto.js';
+import { presentedRefreshToken, type RefreshTokenDto } from '../dto/refresh-token.dto.js';
 import { TokenRevocationService } from '../revocation/token-revocation.service.js';
+import { SessionRevoker } from '../sessions/session-revoker.service.js';
 import { TokenService } from '../tokens/token.service.js';
 
 /**
@@ -12,14 +14,16 @@ import { TokenService } from '../tokens/token.service.js';
  */
 @Injectable()
 export class LogoutUseCase {
+  private readonly securityLog = new SecurityLog('Logout');
+
   constructor(
     private readonly tokens: TokenService,
     private readonly revocation: TokenRevocationService,
+    private readonly sessions: SessionRevoker,
   ) {}
 
-  async execute(caller: AuthenticatedUser, dto: LogoutDto): Promise<{ message: string }> {
-    if (!dto.refresh_token) throw new BadRequestException(AuthMessages.refreshTokenRequired);
-    const claims = this.tokens.verify(dto.refresh_token, 'refresh');
+  async execute(caller: AuthenticatedUser, dto: RefreshTokenDto): Promise<{ message: string }> {
+    const claims = this.tokens.verify(presentedRefreshToken(dto), 'refresh');
     if (!claims || claims.sub !== caller.id || !(await this.revocation.isSessionValid(claims))) {
       throw new BadRequestException(AuthMessages.invalidLogoutToken);
     }
@@ -27,7 +31,7 @@ export class LogoutUseCase {
     // that a request that fails half-way (a store down, a crash) leaves the session dead, not
     // half alive. The blacklisting of the refresh token comes last and is the claim that parallel
     // logouts with one token race for.
-    await this.revocation.revokeFamily(claims, 'logout');
+    await this.sessions.revokeFamilyOf(claims, 'logout');
     await this.revocation.revokeToken(
       { jti: caller.jti, type: 'access', userId: caller.id, exp: caller.exp },
       'logout',
@@ -37,6 +41,7 @@ export class LogoutUseCase {
       'logout',
     );
     if (!revoked) throw new BadRequestException(AuthMessages.invalidLogoutToken);
+    this.securityLog.info('logout', { user_id: caller.id, family: claims.fam });
     return { message: AuthMessages.loggedOut };
   }
 }

@@ -1,11 +1,13 @@
-import { BadRequestException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { SecurityLog } from '../../common/logging/security-log.js';
 import type { OtpAuthOptions } from '../../config/otp-auth-options.js';
 import { InjectOtpAuthOptions } from '../../core/otp-auth-core.module-definition.js';
 import { AuthMessages } from '../auth.messages.js';
-import type { RefreshTokenDto } from '../dto/refresh-token.dto.js';
+import { presentedRefreshToken, type RefreshTokenDto } from '../dto/refresh-token.dto.js';
 import { toTokenPairResponse, type TokenPairResponse } from '../dto/token-pair.response.js';
 import { TokenRevocationService } from '../revocation/token-revocation.service.js';
+import { LastUsedWriter } from '../sessions/last-used-writer.js';
+import { SessionRevoker } from '../sessions/session-revoker.service.js';
 import type { RefreshClaims } from '../tokens/token-claims.js';
 import { TokenService } from '../tokens/token.service.js';
 
@@ -24,16 +26,15 @@ export class RefreshTokenUseCase {
   constructor(
     private readonly tokens: TokenService,
     private readonly revocation: TokenRevocationService,
+    private readonly sessions: SessionRevoker,
+    private readonly lastUsed: LastUsedWriter,
     @InjectOtpAuthOptions() options: OtpAuthOptions,
   ) {
     this.graceMs = options.auth.refreshReuseGrace * 1000;
   }
 
   async execute(dto: RefreshTokenDto): Promise<TokenPairResponse> {
-    const token = dto.refresh || dto.refresh_token;
-    if (!token) throw new BadRequestException(AuthMessages.refreshTokenRequired);
-
-    const claims = this.tokens.verify(token, 'refresh');
+    const claims = this.tokens.verify(presentedRefreshToken(dto), 'refresh');
     if (!claims || !(await this.revocation.isFamilyAndUserValid(claims))) {
       throw new UnauthorizedException(AuthMessages.invalidRefreshToken);
     }
@@ -53,6 +54,8 @@ export class RefreshTokenUseCase {
       if (pair) return pair;
       throw new UnauthorizedException(AuthMessages.invalidRefreshToken);
     }
+    // Not awaited, and at most once a minute per session: see LastUsedWriter.
+    this.lastUsed.refreshed(claims.fam, claims.iat);
     return toTokenPairResponse(this.tokens.rotate(claims));
   }
 
@@ -68,7 +71,7 @@ export class RefreshTokenUseCase {
         return toTokenPairResponse(this.tokens.rotate(claims));
       return null;
     }
-    await this.revocation.revokeFamily(claims, 'reuse_detected');
+    await this.sessions.revokeFamilyOf(claims, 'reuse_detected');
     this.securityLog.warn('refresh_reuse_detected', { user_id: claims.sub, family: claims.fam });
     return null;
   }

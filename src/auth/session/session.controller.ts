@@ -1,4 +1,14 @@
-import { Body, Controller, Header, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Header,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  Ip,
+  Post,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { MessageResponse } from '../../common/dto/message.response.js';
@@ -14,8 +24,7 @@ import { BearerAuth } from '../decorators/bearer-auth.decorator.js';
 import { CurrentUser, type AuthenticatedUser } from '../decorators/current-user.decorator.js';
 import { Public } from '../decorators/public.decorator.js';
 import { LoginDto } from '../dto/login.dto.js';
-import { LogoutDto } from '../dto/logout.dto.js';
-import { RefreshTokenDto } from '../dto/refresh-token.dto.js';
+import { RefreshTokenDto, TWO_REFRESH_TOKENS } from '../dto/refresh-token.dto.js';
 import { TOKEN_PAIR_EXAMPLE, TokenPairResponse } from '../dto/token-pair.response.js';
 import { LoginUseCase } from './login.usecase.js';
 import { LogoutAllUseCase } from './logout-all.usecase.js';
@@ -66,8 +75,12 @@ export class SessionController {
     'Too many failed logins for this account (15 minutes), or too many requests from this IP.',
     { 'Failed logins': M.tooManyLoginFailures, ...PER_IP_LIMIT },
   )
-  login(@Body() body: LoginDto): Promise<TokenPairResponse> {
-    return this.loginUseCase.execute(body);
+  login(
+    @Body() body: LoginDto,
+    @Ip() ip: string,
+    @Headers('user-agent') userAgent?: string,
+  ): Promise<TokenPairResponse> {
+    return this.loginUseCase.execute(body, { ip, userAgent });
   }
 
   @Post('token/refresh')
@@ -81,9 +94,10 @@ export class SessionController {
       'Returns a new pair; the presented refresh token stops working. Presenting a rotated token again revokes the whole session (reuse detection).',
   })
   @ApiOkResponse({ type: TokenPairResponse, example: TOKEN_PAIR_EXAMPLE, description: 'New pair.' })
-  @ApiError(400, 'The refresh field is missing, not a string, or too long.', {
+  @ApiError(400, 'The refresh field is missing, not a string, too long, or two different tokens.', {
     Missing: M.refreshTokenRequired,
     'Not a string': ['refresh must be a string'],
+    'Two different tokens': [TWO_REFRESH_TOKENS],
     ...MALFORMED_JSON,
   })
   @ApiError(
@@ -102,7 +116,8 @@ export class SessionController {
   @ApiOperation({
     summary: 'Log out',
     description:
-      'Send the refresh token of the session in the body and its access token as Bearer. Revokes the ' +
+      'Send the refresh token of the session in the body (`refresh_token`, or `refresh`) and its access ' +
+      'token as Bearer. Revokes the ' +
       'refresh token and the access token used for the call, at once.',
   })
   @ApiOkResponse({
@@ -116,12 +131,13 @@ export class SessionController {
     {
       Missing: M.refreshTokenRequired,
       'Invalid token': M.invalidLogoutToken,
+      'Two different tokens': [TWO_REFRESH_TOKENS],
       ...MALFORMED_JSON,
     },
   )
   logout(
     @CurrentUser() caller: AuthenticatedUser,
-    @Body() body: LogoutDto,
+    @Body() body: RefreshTokenDto,
   ): Promise<MessageResponse> {
     return this.logoutUseCase.execute(caller, body);
   }

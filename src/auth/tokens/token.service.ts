@@ -1,18 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import type { OtpAuthOptions } from '../../config/otp-auth-options.js';
 import { InjectOtpAuthOptions } from '../../core/otp-auth-core.module-definition.js';
 import type { User } from '../../users/user.entity.js';
 import { newTokenId } from './token-id.js';
+import { TokenSigner } from './token-signer.js';
 import type { ClaimsOf, RefreshClaims, TokenPair, TokenType } from './token-claims.js';
 
 /** Longest token string looked at; anything longer is refused before parsing. */
 export const MAX_TOKEN_LENGTH = 4096;
 
 /**
- * Signs and verifies the three token types. Verification pins HS256, issuer and audience, and
- * checks the type claim, so a token of one type never passes where another is expected.
+ * Issues and verifies the three token types through {@link TokenSigner} (which pins the key and
+ * its algorithm, the issuer and the audience), and checks the type claim, so a token of one type
+ * never passes where another is expected.
  */
 @Injectable()
 export class TokenService {
@@ -21,7 +22,7 @@ export class TokenService {
   private readonly resetTtl: number;
 
   constructor(
-    private readonly jwt: JwtService,
+    private readonly signer: TokenSigner,
     @InjectOtpAuthOptions() options: OtpAuthOptions,
   ) {
     this.accessTtl = options.auth.accessTtl;
@@ -45,26 +46,21 @@ export class TokenService {
 
   issueResetToken(user: Pick<User, 'id' | 'passwordChangedAt'>): string {
     const now = nowSeconds();
-    return this.jwt.sign(
-      {
-        token_type: 'reset',
-        pwd_at: user.passwordChangedAt.getTime(),
-        iat: now,
-        exp: now + this.resetTtl,
-      },
-      { subject: user.id, jwtid: newTokenId() },
-    );
+    return this.signer.sign({
+      token_type: 'reset',
+      pwd_at: user.passwordChangedAt.getTime(),
+      iat: now,
+      exp: now + this.resetTtl,
+      sub: user.id,
+      jti: newTokenId(),
+    });
   }
 
   /** The claims of a valid token of the expected type, or `null` for anything else. */
   verify<T extends TokenType>(token: string, type: T): ClaimsOf<T> | null {
     if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
-    try {
-      const claims = this.jwt.verify<ClaimsOf<T>>(token);
-      return isClaimsOf(claims, type) ? claims : null;
-    } catch {
-      return null;
-    }
+    const claims = this.signer.verifiedClaims(token);
+    return isClaimsOf(claims, type) ? claims : null;
   }
 
   private issuePair(
@@ -75,15 +71,19 @@ export class TokenService {
   ): TokenPair {
     const now = nowSeconds();
     const accessExp = Math.min(now + this.accessTtl, refreshExp);
-    const session = { fam: family, gen: generation, iat: now };
-    const access = this.jwt.sign(
-      { ...session, token_type: 'access', exp: accessExp },
-      { subject: userId, jwtid: newTokenId() },
-    );
-    const refresh = this.jwt.sign(
-      { ...session, token_type: 'refresh', exp: refreshExp },
-      { subject: userId, jwtid: newTokenId() },
-    );
+    const session = { fam: family, gen: generation, iat: now, sub: userId };
+    const access = this.signer.sign({
+      ...session,
+      token_type: 'access',
+      exp: accessExp,
+      jti: newTokenId(),
+    });
+    const refresh = this.signer.sign({
+      ...session,
+      token_type: 'refresh',
+      exp: refreshExp,
+      jti: newTokenId(),
+    });
     return { access, refresh, accessExpiresIn: accessExp - now };
   }
 }

@@ -5,6 +5,8 @@ import {
   ValidationError,
   ValidationPipe,
 } from '@nestjs/common';
+import { BodyErrorMessages } from './body-errors.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 
 export const BODY_NOT_OBJECT = 'Request body must be a JSON object.';
 
@@ -19,7 +21,9 @@ function messagesOf(errors: ValidationError[], parent = ''): string[] {
 /**
  * The global ValidationPipe: unknown fields are stripped (never stored), types are strict (no
  * implicit conversion), and every message names its field. A body that is not a JSON object
- * (an array, a string, nothing) is refused before any field is looked at.
+ * (an array, a string, nothing) is refused before any field is looked at, and so is one nested
+ * deeper than {@link MAX_JSON_DEPTH}: the standalone service's parser already refuses those, a
+ * host app's parser may not, and class-transformer would recurse through every level.
  */
 @Injectable()
 export class RequestValidationPipe extends ValidationPipe {
@@ -39,6 +43,9 @@ export class RequestValidationPipe extends ValidationPipe {
     if (metadata.type === 'body' && metadata.metatype && this.toValidate(metadata)) {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         throw new BadRequestException(BODY_NOT_OBJECT);
+      }
+      if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
+        throw new BadRequestException(BodyErrorMessages.malformedJson);
       }
     }
     return super.transform(value, metadata) as Promise<unknown>;

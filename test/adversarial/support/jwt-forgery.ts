@@ -1,6 +1,8 @@
 import {
   createHmac,
+  createPublicKey,
   createSign,
+  sign,
   generateKeyPairSync,
   randomUUID,
   type KeyObject,
@@ -21,13 +23,39 @@ export interface ForgeryContext {
   otherToken: string;
   /** Where a `jku`/`x5u` header points: a server that records whether it was ever fetched. */
   attackerUrl: string;
+  /**
+   * Signs as the service does, for the insider forgeries (right signature, wrong claims). Given
+   * with an asymmetric algorithm; HMAC with `secret` otherwise.
+   */
+  signRight?: (header: Json, payload: Json) => string;
+  /** The service's public key (SPKI PEM) with an asymmetric algorithm: for key confusion. */
+  publicKeyPem?: string;
 }
 
 type Json = Record<string, unknown>;
 
+/** Signs as the service does with an asymmetric `alg` and its private key (PEM). */
+export function asymmetricSigner(
+  alg: 'EdDSA' | 'ES256',
+  privateKeyPem: string,
+): (header: Json, payload: Json) => string {
+  return (header, payload) => {
+    const signingInput = input(header, payload);
+    const signature =
+      alg === 'EdDSA'
+        ? sign(null, Buffer.from(signingInput), privateKeyPem)
+        : sign('sha256', Buffer.from(signingInput), {
+            key: privateKeyPem,
+            dsaEncoding: 'ieee-p1363',
+          });
+    return `${signingInput}.${signature.toString('base64url')}`;
+  };
+}
+
 /** An attacker's own key pairs, made once per process. */
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const ed = generateKeyPairSync('ed25519');
 
 export function base64url(value: Json | string | Buffer): string {
   const bytes = typeof value === 'string' || Buffer.isBuffer(value) ? value : JSON.stringify(value);
@@ -101,8 +129,9 @@ export function forgeriesOf(token: string, context: ForgeryContext): Forgery[] {
       if (value === undefined) delete changed[key];
     return changed;
   };
+  const signRight = context.signRight ?? ((h: Json, p: Json) => hmacSigned(h, p, context.secret));
   /** Signed exactly as the service signs: only the claims are wrong. */
-  const insider = (changes: Json) => hmacSigned(header, withClaims(changes), context.secret);
+  const insider = (changes: Json) => signRight(header, withClaims(changes));
   const otherType = claims.token_type === 'access' ? 'refresh' : 'access';
   const thirdType = ['access', 'refresh', 'reset'].find(
     (type) => type !== claims.token_type && type !== otherType,
@@ -291,7 +320,7 @@ export function forgeriesOf(token: string, context: ForgeryContext): Forgery[] {
     // Not a JWT at all.
     {
       name: 'a payload that is not an object, signed right',
-      token: hmacSigned(header, ['not', 'an', 'object'] as unknown as Json, context.secret),
+      token: signRight(header, ['not', 'an', 'object'] as unknown as Json),
     },
     {
       name: 'a header that is not JSON',
@@ -299,5 +328,50 @@ export function forgeriesOf(token: string, context: ForgeryContext): Forgery[] {
     },
     { name: 'three empty segments', token: '..' },
     { name: 'not a JWT', token: 'definitely-not-a-jwt' },
+    ...(context.publicKeyPem ? publicKeyForgeries(header, claims, context) : []),
   ];
+}
+
+/**
+ * With an asymmetric algorithm: what the public key, published to everyone, lets an attacker try
+ * (RFC 8725 §2.1 and §3.1: HS256 keyed with the public key; another algorithm under our `kid`),
+ * and HS256 with `JWT_SECRET`, which the service still holds for other uses.
+ */
+function publicKeyForgeries(header: Json, claims: Json, context: ForgeryContext): Forgery[] {
+  const pem = context.publicKeyPem!;
+  const der = createPublicKey(pem).export({ format: 'der', type: 'spki' });
+  const jwk = createPublicKey(pem).export({ format: 'jwk' });
+  const noKid = { alg: 'HS256', typ: 'JWT' };
+  const hs256 = { ...header, alg: 'HS256' };
+  const otherAlg = header.alg === 'EdDSA' ? 'ES256' : 'EdDSA';
+  const [, payloadPart, signature] = context.signRight!(header, claims).split('.');
+  return [
+    { name: 'HS256 keyed with our public key PEM, our kid', token: hmacSigned(hs256, claims, pem) },
+    { name: 'HS256 keyed with our public key PEM, no kid', token: hmacSigned(noKid, claims, pem) },
+    { name: 'HS256 keyed with our public key DER, our kid', token: hmacSigned(hs256, claims, der) },
+    {
+      name: "HS256 keyed with our public key's JWK x, our kid",
+      token: hmacSigned(hs256, claims, String(jwk.x)),
+    },
+    { name: 'HS256 with JWT_SECRET, our kid', token: hmacSigned(hs256, claims, context.secret) },
+    { name: 'HS256 with JWT_SECRET, no kid', token: hmacSigned(noKid, claims, context.secret) },
+    {
+      name: `${String(header.alg)} signed right but naming no kid`,
+      token: `${base64url({ alg: header.alg, typ: 'JWT' })}.${payloadPart}.${signature}`,
+    },
+    {
+      name: `${otherAlg} under our kid, the genuine signature kept`,
+      token: `${base64url({ ...header, alg: otherAlg })}.${payloadPart}.${signature}`,
+    },
+    {
+      name: `${String(header.alg)} with the attacker's own key under our kid`,
+      token: attackerSigned(header, claims),
+    },
+  ];
+}
+
+function attackerSigned(header: Json, payload: Json): string {
+  const alg = header.alg === 'EdDSA' ? 'EdDSA' : 'ES256';
+  const key = (alg === 'EdDSA' ? ed : ec).privateKey.export({ format: 'pem', type: 'pkcs8' });
+  return asymmetricSigner(alg, key.toString())(header, payload);
 }

@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { BadRequestException, type ArgumentMetadata } from '@nestjs/common';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { BodyErrorMessages } from '../../../src/common/http/body-errors.js';
+import { MAX_JSON_DEPTH } from '../../../src/common/http/json-depth.js';
 import { RequestValidationPipe } from '../../../src/common/http/request-validation.pipe.js';
 import { ConfirmOtpDto } from '../../../src/otp/dto/confirm-otp.dto.js';
 import { RegisterDto } from '../../../src/otp/dto/register.dto.js';
@@ -57,6 +59,23 @@ describe('RequestValidationPipe', () => {
         assert.equal(await rejection(register(value)), 'Request body must be a JSON object.');
       });
     }
+  });
+
+  // A host app's own JSON parser hands such a body over; class-transformer would recurse once
+  // per level and overflow its stack (RangeError, a 500).
+  it('refuses a body nested deeper than the limit as malformed, however deep', async () => {
+    let deep: unknown = 'ada@example.com';
+    for (let level = 0; level < 5000; level++) deep = [deep];
+    assert.equal(
+      await rejection(register({ ...valid, email: deep })),
+      BodyErrorMessages.malformedJson,
+    );
+    let oneTooMany: unknown = 'ada@example.com';
+    for (let level = 0; level < MAX_JSON_DEPTH; level++) oneTooMany = [oneTooMany];
+    assert.equal(
+      await rejection(register({ ...valid, email: oneTooMany })),
+      BodyErrorMessages.malformedJson,
+    );
   });
 
   it('gives back an instance of the DTO with the fields it declares', async () => {

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { parseEnv } from 'node:util';
 import {
   ConfigurationError,
   parseEnvironment,
@@ -9,7 +12,14 @@ import {
 } from '../../../src/config/environment.js';
 
 const GENERATED_SECRET = 'generated-development-secret-0123456789abcdef';
-const PRODUCTION_SECRET = 'p'.repeat(32);
+const PRODUCTION_SECRET = 'Jq7vR2mXk9TzL4pWc8HnB3sYd6FgA1eU';
+/** What production requires besides NODE_ENV (a secret, a mail server, a public address). */
+const PRODUCTION: Environment = {
+  NODE_ENV: 'production',
+  JWT_SECRET: PRODUCTION_SECRET,
+  MAIL_URL: 'smtps://u:p@mail.example.com:465',
+  APP_URL: 'https://auth.example.com',
+};
 
 /** A development-secret hook that records the data directories it was asked for. */
 function recordingHooks(): ParseEnvironmentHooks & { calls: string[] } {
@@ -55,6 +65,7 @@ describe('parseEnvironment', () => {
       const config = parse({});
       assert.deepEqual(config.http, {
         port: 3000,
+        host: '127.0.0.1',
         trustProxy: false,
         corsOrigins: [],
         docsEnabled: true,
@@ -71,6 +82,7 @@ describe('parseEnvironment', () => {
         appUrl: 'http://localhost:3000',
         auth: {
           jwtSecret: GENERATED_SECRET,
+          jwtAlgorithm: 'HS256',
           issuer: 'otp-auth',
           audience: 'otp-auth',
           accessTtl: 15 * 60,
@@ -79,6 +91,7 @@ describe('parseEnvironment', () => {
           loginMaxFailures: 5,
           loginFailureWindow: 15 * 60,
           refreshReuseGrace: 0,
+          sessionsMaxPerUser: 10,
           enumerationProtection: false,
           exposeResetToken: false,
         },
@@ -100,7 +113,7 @@ describe('parseEnvironment', () => {
         },
         emailValidation: {
           mailboxlayerApiKey: undefined,
-          mailboxlayerUrl: 'http://apilayer.net/api/check',
+          mailboxlayerUrl: 'https://apilayer.net/api/check',
           timeoutMs: 3000,
           failOpen: true,
           verdictTtl: 24 * 3600,
@@ -108,6 +121,7 @@ describe('parseEnvironment', () => {
         password: { minLength: 8, argon2: { memoryCostKiB: 19456, timeCost: 2, parallelism: 1 } },
         redisUrl: undefined,
         redisKeyPrefix: 'otp-auth:',
+        memoryStoreMaxEntries: 100_000,
         rateLimitPerIp: 100,
       });
     });
@@ -189,7 +203,10 @@ describe('parseEnvironment', () => {
       ['RESET_TOKEN_TTL', '2d'],
       ['LOGIN_MAX_FAILURES', 'five'],
       ['REFRESH_REUSE_GRACE', '-1'],
+      ['SESSIONS_MAX_PER_USER', '0'],
+      ['SESSIONS_MAX_PER_USER', '1001'],
       ['RATE_LIMIT_PER_IP', '0'],
+      ['MEMORY_STORE_MAX_ENTRIES', '999'],
       ['MAILBOXLAYER_TIMEOUT_MS', '50'],
       ['MAILBOXLAYER_URL', 'ftp://apilayer.net/api/check'],
       ['APP_URL', 'localhost:3000'],
@@ -202,6 +219,7 @@ describe('parseEnvironment', () => {
 
     it('refuses a refresh lifetime shorter than the access lifetime', () => {
       assertOneProblem({ JWT_ACCESS_TTL: '1d', JWT_REFRESH_TTL: '12h' }, 'JWT_REFRESH_TTL');
+      assertOneProblem({ JWT_ACCESS_TTL: '2s', JWT_REFRESH_TTL: '1s' }, 'JWT_REFRESH_TTL');
     });
   });
 
@@ -220,23 +238,44 @@ describe('parseEnvironment', () => {
       assert.equal(otpAuth.otp.ttl, 90);
       assert.equal(otpAuth.otp.resendCooldown, 0);
     });
+
+    // SPEC 2026-12-06: any value from 1 s unless a row states a minimum.
+    it('take any lifetime from 1 s (JWT_ACCESS_TTL=2s starts)', () => {
+      const { otpAuth } = parse({
+        JWT_ACCESS_TTL: '2s',
+        JWT_REFRESH_TTL: '2s',
+        RESET_TOKEN_TTL: '1',
+        OTP_TTL: '1s',
+      });
+      assert.equal(otpAuth.auth.accessTtl, 2);
+      assert.equal(otpAuth.auth.refreshTtl, 2);
+      assert.equal(parse({ JWT_ACCESS_TTL: '1s' }).otpAuth.auth.accessTtl, 1);
+      assert.equal(
+        parse({ JWT_REFRESH_TTL: '1s', JWT_ACCESS_TTL: '1s' }).otpAuth.auth.refreshTtl,
+        1,
+      );
+      assert.equal(otpAuth.auth.resetTtl, 1);
+      assert.equal(otpAuth.otp.ttl, 1);
+    });
+
+    for (const variable of ['JWT_ACCESS_TTL', 'JWT_REFRESH_TTL', 'RESET_TOKEN_TTL', 'OTP_TTL']) {
+      it(`refuse ${variable}=0`, () => assertOneProblem({ [variable]: '0s' }, variable));
+    }
   });
 
   describe('in production', () => {
-    const production = {
-      NODE_ENV: 'production',
-      JWT_SECRET: PRODUCTION_SECRET,
-      MAIL_URL: 'smtp://u:p@mail:587',
-    };
+    const production = PRODUCTION;
 
-    it('starts with a secret and a mail server, without docs or outbox', () => {
+    it('starts with a secret, a mail server and a public address, without docs or outbox, on every interface', () => {
       const hooks = recordingHooks();
       const config = parseEnvironment(production, hooks);
       assert.equal(config.otpAuth.production, true);
       assert.equal(config.otpAuth.auth.jwtSecret, PRODUCTION_SECRET);
-      assert.equal(config.otpAuth.mail.url, 'smtp://u:p@mail:587');
+      assert.equal(config.otpAuth.mail.url, 'smtps://u:p@mail.example.com:465');
+      assert.equal(config.otpAuth.appUrl, 'https://auth.example.com');
       assert.equal(config.otpAuth.mail.outboxEnabled, false);
       assert.equal(config.http.docsEnabled, false);
+      assert.equal(config.http.host, '0.0.0.0');
       assert.deepEqual(hooks.calls, []);
     });
 
@@ -244,11 +283,56 @@ describe('parseEnvironment', () => {
       assert.equal(parse({ ...production, DOCS_ENABLED: 'true' }).http.docsEnabled, true);
     });
 
-    it('refuses a missing JWT_SECRET and a missing MAIL_URL, each on its own line', () => {
+    it('refuses a missing JWT_SECRET, a missing MAIL_URL and the default APP_URL, each on its own line', () => {
       const problems = problemsOf({ NODE_ENV: 'production' });
-      assert.equal(problems.length, 2, problems.join('\n'));
+      assert.equal(problems.length, 3, problems.join('\n'));
       assert.ok(problems.some((line) => line.includes('JWT_SECRET')));
       assert.ok(problems.some((line) => line.includes('MAIL_URL')));
+      assert.ok(problems.some((line) => line.includes('APP_URL')));
+    });
+
+    const weakSecrets: [string, string][] = [
+      ['one character repeated', 'p'.repeat(32)],
+      ['two characters repeated', 'ab'.repeat(24)],
+      ['seven distinct characters', 'abcdefg'.repeat(6)],
+      ['a placeholder', 'changeme-changeme-changeme-changeme'],
+      ['a placeholder among random characters', 'your-jwt-secret-Jq7vR2mXk9TzL4pWc8Hn'],
+    ];
+    for (const [what, secret] of weakSecrets) {
+      it(`refuses a JWT_SECRET of ${what}, in one line`, () => {
+        const problems = problemsOf({ ...production, JWT_SECRET: secret });
+        assert.equal(problems.length, 1, problems.join('\n'));
+        assert.match(problems[0], /^JWT_SECRET is too weak for production/);
+      });
+    }
+
+    it('takes generated secrets, hex ones included', () => {
+      for (const secret of [
+        randomBytes(48).toString('base64'),
+        randomBytes(32).toString('hex'),
+        randomBytes(24).toString('base64url'),
+      ]) {
+        assert.equal(parse({ ...production, JWT_SECRET: secret }).otpAuth.auth.jwtSecret, secret);
+      }
+    });
+
+    for (const appUrl of [
+      'http://localhost:3000',
+      'https://LOCALHOST',
+      'http://app.localhost:8080',
+      'http://127.0.0.1:3000',
+      'http://127.1.2.3',
+      'http://[::1]:3000',
+      'http://0.0.0.0:3000',
+    ]) {
+      it(`refuses APP_URL=${appUrl}, in one line`, () =>
+        assertOneProblem({ ...production, APP_URL: appUrl }, 'APP_URL'));
+    }
+
+    it('takes a public APP_URL, an address too', () => {
+      for (const appUrl of ['https://127.example.com', 'http://203.0.113.7:8080']) {
+        assert.equal(parse({ ...production, APP_URL: appUrl }).otpAuth.appUrl, appUrl);
+      }
     });
 
     it('refuses a JWT_SECRET shorter than 32 bytes', () => {
@@ -260,6 +344,14 @@ describe('parseEnvironment', () => {
         { ...production, AUTH_EXPOSE_RESET_TOKEN: 'true' },
         'AUTH_EXPOSE_RESET_TOKEN',
       );
+    });
+  });
+
+  describe('JWT_SECRET and APP_URL outside production', () => {
+    it('take a repeated secret and localhost, for tests and development', () => {
+      const config = parse({ JWT_SECRET: 'p'.repeat(32), APP_URL: 'http://localhost:3000' });
+      assert.equal(config.otpAuth.auth.jwtSecret, 'p'.repeat(32));
+      assert.equal(config.otpAuth.appUrl, 'http://localhost:3000');
     });
   });
 
@@ -389,16 +481,10 @@ describe('parseEnvironment', () => {
   });
 
   describe('booleans', () => {
-    const variables = [
-      'EMAIL_VALIDATION_FAIL_OPEN',
-      'AUTH_ENUMERATION_PROTECTION',
-      'TRUST_PROXY',
-      'DOCS_ENABLED',
-    ];
+    const variables = ['EMAIL_VALIDATION_FAIL_OPEN', 'AUTH_ENUMERATION_PROTECTION', 'DOCS_ENABLED'];
     const read = (config: AppConfig): boolean[] => [
       config.otpAuth.emailValidation.failOpen,
       config.otpAuth.auth.enumerationProtection,
-      config.http.trustProxy,
       config.http.docsEnabled,
     ];
     const all = (value: string): Environment =>
@@ -406,11 +492,11 @@ describe('parseEnvironment', () => {
 
     for (const value of ['true', '1', 'TRUE']) {
       it(`read "${value}" as true`, () =>
-        assert.deepEqual(read(parse(all(value))), [true, true, true, true]));
+        assert.deepEqual(read(parse(all(value))), [true, true, true]));
     }
     for (const value of ['false', '0', 'False']) {
       it(`read "${value}" as false`, () =>
-        assert.deepEqual(read(parse(all(value))), [false, false, false, false]));
+        assert.deepEqual(read(parse(all(value))), [false, false, false]));
     }
 
     it('refuse anything else, naming each variable', () => {
@@ -455,7 +541,9 @@ describe('parseEnvironment', () => {
         PORT: '8080',
         LOGIN_MAX_FAILURES: '10',
         REFRESH_REUSE_GRACE: '30',
+        SESSIONS_MAX_PER_USER: '3',
         RATE_LIMIT_PER_IP: '20',
+        MEMORY_STORE_MAX_ENTRIES: '5000',
         OTP_LENGTH: '8',
         OTP_MAX_ATTEMPTS: '3',
         OTP_MAX_SENDS_PER_ADDRESS: '3',
@@ -466,13 +554,148 @@ describe('parseEnvironment', () => {
       assert.equal(config.http.port, 8080);
       assert.equal(config.otpAuth.auth.loginMaxFailures, 10);
       assert.equal(config.otpAuth.auth.refreshReuseGrace, 30);
+      assert.equal(config.otpAuth.auth.sessionsMaxPerUser, 3);
       assert.equal(config.otpAuth.rateLimitPerIp, 20);
+      assert.equal(config.otpAuth.memoryStoreMaxEntries, 5000);
       assert.equal(config.otpAuth.otp.length, 8);
       assert.equal(config.otpAuth.otp.maxAttempts, 3);
       assert.equal(config.otpAuth.otp.maxSendsPerAddress, 3);
       assert.equal(config.otpAuth.otp.maxFailuresPerAddress, 20);
       assert.equal(config.otpAuth.otp.addressWindow, 7200);
       assert.equal(config.otpAuth.mail.from, 'Auth <auth@example.com>');
+    });
+  });
+
+  describe('TRUST_PROXY', () => {
+    const trustProxy = (value: string | undefined) => parse({ TRUST_PROXY: value }).http.trustProxy;
+
+    it('is off by default and for false or 0: X-Forwarded-For is ignored', () => {
+      for (const value of [undefined, '', 'false', 'FALSE', '0']) {
+        assert.equal(trustProxy(value), false, String(value));
+      }
+    });
+
+    it('takes a hop count, the number of proxies in front', () => {
+      assert.equal(trustProxy('1'), 1);
+      assert.equal(trustProxy(' 2 '), 2);
+    });
+
+    it('takes a comma-separated list of proxy addresses and CIDR ranges, IPv4 and IPv6', () => {
+      assert.deepEqual(trustProxy('10.0.0.0/8, 127.0.0.1'), ['10.0.0.0/8', '127.0.0.1']);
+      assert.deepEqual(trustProxy('fd00::/8,::1,192.0.2.10/32'), [
+        'fd00::/8',
+        '::1',
+        '192.0.2.10/32',
+      ]);
+    });
+
+    for (const value of ['true', 'TRUE', 'yes', 'on']) {
+      it(`refuses ${value} in one line that asks for a hop count or the proxies' addresses`, () => {
+        const problems = problemsOf({ TRUST_PROXY: value });
+        assert.equal(problems.length, 1, problems.join('\n'));
+        assert.match(
+          problems[0],
+          /^TRUST_PROXY=\S+ is refused: it trusts X-Forwarded-For entries any client writes/,
+        );
+        assert.match(problems[0], /TRUST_PROXY=1/);
+        assert.match(problems[0], /TRUST_PROXY=10\.0\.0\.0\/8/);
+      });
+    }
+
+    it('refuses a hop count above 10', () => {
+      assertOneProblem({ TRUST_PROXY: '11' }, 'TRUST_PROXY');
+    });
+
+    it('refuses each bad entry of a list on a line of its own, naming it', () => {
+      const problems = problemsOf({
+        TRUST_PROXY: '10.0.0.0/8,10.0.0.300,fd00::/129,proxy.internal,10.0.0.0/8/8,127.0.0.1',
+      });
+      assert.equal(problems.length, 4, problems.join('\n'));
+      for (const entry of ['10.0.0.300', 'fd00::/129', 'proxy.internal', '10.0.0.0/8/8']) {
+        assert.ok(
+          problems.some((line) => line.startsWith(`TRUST_PROXY entry "${entry}" `)),
+          `${entry}:\n${problems.join('\n')}`,
+        );
+      }
+    });
+
+    for (const everything of ['0.0.0.0/0', '::/0']) {
+      it(`refuses ${everything}, which trusts every address as true would`, () => {
+        const problems = problemsOf({ TRUST_PROXY: `127.0.0.1,${everything}` });
+        assert.equal(problems.length, 1, problems.join('\n'));
+        assert.match(problems[0], /trusts every address/);
+      });
+    }
+  });
+
+  describe('HOST', () => {
+    it('is 127.0.0.1 in development and test, 0.0.0.0 in production', () => {
+      assert.equal(parse({}).http.host, '127.0.0.1');
+      assert.equal(parse({ NODE_ENV: 'development' }).http.host, '127.0.0.1');
+      assert.equal(parse({ NODE_ENV: 'test' }).http.host, '127.0.0.1');
+      assert.equal(parse(PRODUCTION).http.host, '0.0.0.0');
+    });
+
+    it('takes an address or a host name in any environment', () => {
+      for (const host of ['0.0.0.0', '::', '::1', '192.0.2.2', 'otp-auth.internal']) {
+        assert.equal(parse({ HOST: host }).http.host, host);
+        assert.equal(parse({ ...PRODUCTION, HOST: host }).http.host, host);
+      }
+    });
+
+    for (const host of ['not a host', 'http://0.0.0.0', '-bad.example']) {
+      it(`refuses "${host}"`, () => assertOneProblem({ HOST: host }, 'HOST'));
+    }
+  });
+
+  describe('NODE_ENV', () => {
+    it('takes development, test and production (in any case)', () => {
+      assert.equal(parse({ NODE_ENV: 'development' }).otpAuth.production, false);
+      assert.equal(parse({ NODE_ENV: 'test' }).otpAuth.production, false);
+      assert.equal(parse({ ...PRODUCTION, NODE_ENV: 'Production' }).otpAuth.production, true);
+    });
+
+    for (const value of ['prod', 'staging', 'dev']) {
+      it(`refuses ${value} in one line instead of running with the development aids`, () => {
+        const problems = problemsOf({ NODE_ENV: value });
+        assert.deepEqual(problems, [
+          `NODE_ENV must be development, production or test (got "${value}")`,
+        ]);
+      });
+    }
+  });
+
+  describe('.env.example', () => {
+    const example = parseEnv(
+      readFileSync(new URL('../../../../.env.example', import.meta.url), 'utf8'),
+    );
+
+    it('copied into production with the values production requires: serves no docs', () => {
+      const config = parse({
+        ...example,
+        NODE_ENV: 'production',
+        JWT_SECRET: PRODUCTION_SECRET,
+        MAIL_URL: PRODUCTION.MAIL_URL,
+        APP_URL: PRODUCTION.APP_URL,
+      });
+      assert.equal(config.otpAuth.production, true);
+      assert.equal(config.http.docsEnabled, false);
+    });
+
+    it('does not set DOCS_ENABLED, HOST or a JWT_SECRET, so that each environment takes its default', () => {
+      assert.equal(example.DOCS_ENABLED, undefined);
+      assert.equal(example.HOST, undefined);
+      assert.equal(example.JWT_SECRET ?? '', '');
+    });
+
+    it('copied as it is into production: refused, naming what production needs', () => {
+      const problems = problemsOf({ ...example, NODE_ENV: 'production' });
+      for (const name of ['JWT_SECRET', 'MAIL_URL', 'APP_URL']) {
+        assert.ok(
+          problems.some((line) => line.startsWith(name)),
+          `${name}:\n${problems.join('\n')}`,
+        );
+      }
     });
   });
 });

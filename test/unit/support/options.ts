@@ -32,6 +32,7 @@ export function testOptions(patch: OptionsPatch = {}): OtpAuthOptions {
       loginMaxFailures: 5,
       loginFailureWindow: 900,
       refreshReuseGrace: 0,
+      sessionsMaxPerUser: 10,
       enumerationProtection: false,
       exposeResetToken: false,
       ...patch.auth,
@@ -39,7 +40,7 @@ export function testOptions(patch: OptionsPatch = {}): OtpAuthOptions {
     otp: { ttl: 600, length: 6, maxAttempts: 5, resendCooldown: 60, maxSends: 5, ...patch.otp },
     mail: { from: 'otp-auth <no-reply@localhost>', outboxEnabled: true, timeoutMs: 10_000 },
     emailValidation: {
-      mailboxlayerUrl: 'http://apilayer.net/api/check',
+      mailboxlayerUrl: 'https://apilayer.net/api/check',
       timeoutMs: 3000,
       failOpen: true,
       verdictTtl: 86400,

@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import { Brackets, In, IsNull, type Repository, type SelectQueryBuilder } from 'typeorm';
+import { InjectOtpAuthRepository } from '../../database/otp-auth-repositories.js';
+import { UsersService } from '../../users/users.service.js';
+import { RevokedTokenFamily } from '../revocation/revoked-token-family.entity.js';
+import type { SessionCursor } from './session-cursor.js';
+import { Session } from './session.entity.js';
+
+/** The user and generation whose live sessions are read: rows of an older generation are over. */
+export interface SessionOwner {
+  userId: string;
+  generation: number;
+}
+
+/**
+ * The `sessions` rows. "Live" means: this user's, of their current token generation, not
+ * revoked (neither the row nor its family), not expired. Rows are never the reason a token is
+ * refused (the revocation state is): they follow it, so that the list shows what still works.
+ */
+@Injectable()
+export class SessionRegistry {
+  constructor(
+    @InjectOtpAuthRepository(Session)
+    private readonly sessions: Repository<Session>,
+    private readonly users: UsersService,
+  ) {}
+
+  /** The caller as an owner of sessions, at their current generation; null when they cannot have any. */
+  async ownerOf(userId: string): Promise<SessionOwner | null> {
+    const state = await this.users.findTokenState(userId);
+    return state?.isActive ? { userId, generation: state.tokenGeneration } : null;
+  }
+
+  /** Records a new login. */
+  async open(session: Session): Promise<void> {
+    await this.sessions.insert(session);
+  }
+
+  /** One page of live sessions, newest first; `limit + 1` rows are asked so the caller knows if more follow. */
+  page(owner: SessionOwner, limit: number, after?: SessionCursor): Promise<Session[]> {
+    const query = this.live(owner)
+      .orderBy('session.createdAt', 'DESC')
+      .addOrderBy('session.id', 'DESC')
+      .limit(limit + 1);
+    if (after) {
+      query.andWhere(
+        new Brackets((older) =>
+          older
+            .where('session.createdAt < :at', { at: after.createdAt })
+            .orWhere(
+              new Brackets((same) =>
+                same
+                  .where('session.createdAt = :at', { at: after.createdAt })
+                  .andWhere('session.id < :id', { id: after.id }),
+              ),
+            ),
+        ),
+      );
+    }
+    return query.getMany();
+  }
+
+  /** A live session of the owner, or null (another user's, unknown, revoked or expired). */
+  findLive(owner: SessionOwner, id: string): Promise<Session | null> {
+    return this.live(owner).andWhere('session.id = :id', { id }).getOne();
+  }
+
+  /** Every live session of the owner, the most recently used first. */
+  allLive(owner: SessionOwner): Promise<Session[]> {
+    return this.live(owner)
+      .orderBy('session.lastUsedAt', 'DESC')
+      .addOrderBy('session.createdAt', 'DESC')
+      .getMany();
+  }
+
+  /** Marks sessions revoked (their tokens are revoked elsewhere); rows already marked keep their time. */
+  async markRevoked(ids: string[], at = new Date()): Promise<void> {
+    if (ids.length === 0) return;
+    await this.sessions.update({ id: In(ids), revokedAt: IsNull() }, { revokedAt: at });
+  }
+
+  private live(owner: SessionOwner): SelectQueryBuilder<Session> {
+    return (
+      this.sessions
+        .createQueryBuilder('session')
+        .where('session.userId = :userId', { userId: owner.userId })
+        .andWhere('session.tokenGeneration = :generation', { generation: owner.generation })
+        .andWhere('session.revokedAt IS NULL')
+        .andWhere('session.expiresAt > :now', { now: new Date() })
+        // A family revoked without its row being marked (a write that failed half-way, or a path
+        // that revokes families directly) is over all the same: the revocation is the truth.
+        .leftJoin(RevokedTokenFamily, 'revoked', 'revoked.familyId = session.id')
+        .andWhere('revoked.familyId IS NULL')
+    );
+  }
+}
