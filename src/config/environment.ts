@@ -4,6 +4,7 @@ import type { AsymmetricJwtAlgorithm } from '../auth/tokens/token-keys.js';
 import { parseDurationSeconds } from './duration.js';
 import { isAsymmetric, readJwtKeyOptions } from './jwt-keys.config.js';
 import {
+  DEFAULT_OTP_ADDRESS_LIMITS,
   DEFAULT_REDIS_KEY_PREFIX,
   type DatabaseOptions,
   type OtpAuthOptions,
@@ -277,6 +278,24 @@ export function parseEnvironment(env: Environment, hooks: ParseEnvironmentHooks)
       maxAttempts: reader.integer('OTP_MAX_ATTEMPTS', 5, 1, 100),
       resendCooldown: reader.duration('OTP_RESEND_COOLDOWN', '60s', 0, 3600),
       maxSends: 5,
+      maxSendsPerAddress: reader.integer(
+        'OTP_MAX_SENDS_PER_ADDRESS',
+        DEFAULT_OTP_ADDRESS_LIMITS.maxSendsPerAddress,
+        1,
+        1000,
+      ),
+      maxFailuresPerAddress: reader.integer(
+        'OTP_MAX_FAILURES_PER_ADDRESS',
+        DEFAULT_OTP_ADDRESS_LIMITS.maxFailuresPerAddress,
+        1,
+        10_000,
+      ),
+      addressWindow: reader.duration(
+        'OTP_ADDRESS_WINDOW',
+        String(DEFAULT_OTP_ADDRESS_LIMITS.addressWindow),
+        1,
+        7 * 86400,
+      ),
     },
     mail: {
       url: mailUrl,

@@ -46,7 +46,25 @@ export interface OtpOptions {
   resendCooldown: number;
   /** Sends per pending registration, the one at register included. */
   maxSends: number;
+  /**
+   * Codes sent to one address within `addressWindow`, whatever became of their registrations
+   * (confirmed, used up, expired, registered again). Default 5.
+   */
+  maxSendsPerAddress?: number;
+  /** Wrong guesses for one address within `addressWindow`, across registrations. Default 10. */
+  maxFailuresPerAddress?: number;
+  /** The sliding window of the two per-address caps, in seconds. Default 3600. */
+  addressWindow?: number;
 }
+
+/** The per-address caps a host gets when its {@link OtpOptions} leave them out. */
+export const DEFAULT_OTP_ADDRESS_LIMITS = {
+  maxSendsPerAddress: 5,
+  maxFailuresPerAddress: 10,
+  addressWindow: 3600,
+} as const satisfies Required<
+  Pick<OtpOptions, 'maxSendsPerAddress' | 'maxFailuresPerAddress' | 'addressWindow'>
+>;
 
 export interface MailOptions {
   /** `smtp://user:pass@host:port`; unset means the development outbox. */

@@ -5,6 +5,7 @@ import { MailModule } from '../mail/mail.module.js';
 import { PasswordModule } from '../password/password.module.js';
 import { StateModule } from '../state/state.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { AddressLimits } from './address-limits.service.js';
 import { ConfirmOtpUseCase } from './confirm-otp.usecase.js';
 import { OtpDispatcher } from './otp-dispatcher.service.js';
 import { OtpService } from './otp.service.js';
@@ -27,6 +28,7 @@ import { ResendOtpUseCase } from './resend-otp.usecase.js';
   providers: [
     OtpService,
     PendingRegistrationStore,
+    AddressLimits,
     OtpDispatcher,
     RegisterUseCase,
     ConfirmOtpUseCase,

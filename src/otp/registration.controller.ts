@@ -8,6 +8,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import {
+  ApiBody,
   ApiOkResponse,
   ApiCreatedResponse,
   ApiOperation,
@@ -32,6 +33,7 @@ import { RegisterDto } from './dto/register.dto.js';
 import {
   InvalidOtpResponse,
   OtpSentResponse,
+  RegistrationStartedResponse,
   UserRegisteredResponse,
 } from './dto/registration.responses.js';
 import { ResendOtpDto } from './dto/resend-otp.dto.js';
@@ -40,6 +42,47 @@ import { RegistrationMessages as M } from './registration.messages.js';
 import { ResendOtpUseCase } from './resend-otp.usecase.js';
 
 const OTP_SENT_EXAMPLE = { message: M.otpSent, expires_in: 600 };
+const REGISTRATION_STARTED_EXAMPLE = {
+  ...OTP_SENT_EXAMPLE,
+  registration_id: '2f1c6b1e-7d4a-4c1e-9b0a-3e5f8d2c7a14',
+};
+const INVALID_REGISTRATION_ID = 'registration_id must be a UUID';
+const CONFIRM_EXAMPLE = { email: 'ada@example.com', otp: '042917' };
+
+/**
+ * A request body documented by examples, the one without the optional `registration_id` first:
+ * it is the one "Try it out" starts from, and works once the address (and code) are one's own.
+ */
+const ApiBodyExamples = (
+  type: typeof ConfirmOtpDto | typeof ResendOtpDto,
+  plain: Record<string, string>,
+): MethodDecorator =>
+  ApiBody({
+    type,
+    examples: {
+      'Any registration of the address': { value: plain },
+      'One registration': {
+        value: { ...plain, registration_id: REGISTRATION_STARTED_EXAMPLE.registration_id },
+      },
+    },
+  });
+
+/** The 429s of a request that sends a code (register, resend-otp). */
+const ApiSendRefusals = (): MethodDecorator =>
+  ApiError(
+    429,
+    'A code went out to this address less than the cooldown ago; this registration already had five; ' +
+      'the address had `OTP_MAX_SENDS_PER_ADDRESS` codes (default 5) within `OTP_ADDRESS_WINDOW` ' +
+      '(default 1 h), or has no wrong guess left in it (a code could not be tried); or this IP sent ' +
+      'too many requests. `Retry-After` tells when a send can go through.',
+    {
+      'Resend cooldown': M.resendCooldown,
+      'Send limit': M.sendLimit,
+      'Codes per address': M.addressSendCap,
+      'Wrong codes per address': M.addressFailureCap,
+      ...PER_IP_LIMIT,
+    },
+  );
 
 /** The responses of confirm-otp, shared with its verify-otp alias so that their docs cannot drift. */
 const ApiConfirmResponses = (): MethodDecorator =>
@@ -59,7 +102,10 @@ const ApiConfirmResponses = (): MethodDecorator =>
     ApiResponse({
       status: 400,
       type: InvalidOtpResponse,
-      description: `Wrong code (with \`attempts_remaining\`), no pending registration (never registered, expired, or ended), or an invalid field.`,
+      description:
+        'Wrong code (with `attempts_remaining`: the guesses left, for the registration and for the ' +
+        'address), no pending registration (never registered, expired, or ended; or no pending one ' +
+        'with that `registration_id`), or an invalid field.',
       examples: {
         'Wrong code': {
           summary: 'Wrong code',
@@ -82,6 +128,10 @@ const ApiConfirmResponses = (): MethodDecorator =>
             message: ['otp must be a string of 4 to 10 digits'],
           },
         },
+        'Invalid registration_id': {
+          summary: 'Invalid registration_id',
+          value: { statusCode: 400, error: 'Bad Request', message: [INVALID_REGISTRATION_ID] },
+        },
         'Malformed JSON': {
           summary: 'Malformed JSON',
           value: {
@@ -99,9 +149,14 @@ const ApiConfirmResponses = (): MethodDecorator =>
     ),
     ApiError(
       429,
-      'The last allowed wrong guess (the registration is over: register again), or this IP sent too many requests.',
+      'The last allowed wrong guess of the registration (`OTP_MAX_ATTEMPTS`: it is over, register ' +
+        'again); or the address has no wrong guess left within `OTP_ADDRESS_WINDOW` ' +
+        '(`OTP_MAX_FAILURES_PER_ADDRESS`, default 10 an hour, whatever the registrations: the ' +
+        'registration is over and `Retry-After` tells when a guess is allowed again); or this IP ' +
+        'sent too many requests.',
       {
         'Attempts exhausted': M.maxAttemptsExceeded,
+        'Wrong codes per address': M.addressFailureCap,
         ...PER_IP_LIMIT,
       },
     ),
@@ -127,13 +182,19 @@ export class RegistrationController {
     summary: 'Start a registration',
     description:
       'Checks the fields, the password policy and the address (offline checks, and Mailboxlayer when configured), ' +
-      'then e-mails a one-time code valid for `expires_in` seconds. Nothing is stored in the database until the ' +
-      'code is confirmed. Registering again while a registration is pending replaces it (new code) once the ' +
-      'resend cooldown has passed.\n\n' +
+      'then e-mails a one-time code valid for `expires_in` seconds, and answers the `registration_id` of this ' +
+      'registration. Nothing is stored in the database until the code is confirmed. Registering the address ' +
+      'again (once the resend cooldown has passed) starts another registration with its own id, code and ' +
+      'password, and replaces none: the code confirmed decides which one becomes the account. Each mail ' +
+      'names the UTC time its registration started.\n\n' +
       'Without SMTP configured, read the code in the development outbox: [/dev/outbox](/dev/outbox). ' +
       'The example body works as it is; use your own address to tell your mail apart.',
   })
-  @ApiOkResponse({ type: OtpSentResponse, example: OTP_SENT_EXAMPLE, description: 'Code sent.' })
+  @ApiOkResponse({
+    type: RegistrationStartedResponse,
+    example: REGISTRATION_STARTED_EXAMPLE,
+    description: 'Code sent.',
+  })
   @ApiError(
     400,
     'A field is missing or invalid, the password breaks the policy, or the address is undeliverable.',
@@ -145,15 +206,7 @@ export class RegistrationController {
     },
   )
   @ApiError(409, 'The address already has an account.', 'Email already registered.')
-  @ApiError(
-    429,
-    'A code went out less than the cooldown ago, five codes already did, or this IP sent too many requests.',
-    {
-      'Resend cooldown': M.resendCooldown,
-      'Send limit': M.sendLimit,
-      ...PER_IP_LIMIT,
-    },
-  )
+  @ApiSendRefusals()
   @ApiError(
     503,
     'The code could not be e-mailed (nothing is kept: register again), e-mail validation is down ' +
@@ -164,7 +217,7 @@ export class RegistrationController {
       ...STORE_UNAVAILABLE,
     },
   )
-  register(@Body() body: RegisterDto): Promise<OtpSentResponse> {
+  register(@Body() body: RegisterDto): Promise<RegistrationStartedResponse> {
     return this.registerUseCase.execute(body);
   }
 
@@ -173,10 +226,14 @@ export class RegistrationController {
   @ApiOperation({
     summary: 'Confirm the code and create the account',
     description:
-      'Send the address and the code from the e-mail. A wrong code counts against the attempt limit ' +
-      '(`attempts_remaining` tells how many are left); the last allowed wrong guess ends the registration. ' +
-      'Then log in with the password given at register.',
+      'Send the address and the code from the e-mail, and if possible the `registration_id` that register returned ' +
+      '(optional): with it, only the code of that registration confirms. The account is created with the data of the ' +
+      'registration the code was sent for, and every other pending registration of the address ends. A wrong ' +
+      'code counts against the attempt limit of the address (`attempts_remaining` tells how many are left); ' +
+      'the last allowed wrong guess ends every registration of the address. Then log in with the password ' +
+      'given at register.',
   })
+  @ApiBodyExamples(ConfirmOtpDto, CONFIRM_EXAMPLE)
   @ApiConfirmResponses()
   confirmOtp(@Body() body: ConfirmOtpDto): Promise<UserRegisteredResponse> {
     return this.confirmOtpUseCase.execute(body);
@@ -190,6 +247,7 @@ export class RegistrationController {
     description:
       'The same operation as `POST /api/users/confirm-otp/`, kept for clients of the original API. Use confirm-otp.',
   })
+  @ApiBodyExamples(ConfirmOtpDto, CONFIRM_EXAMPLE)
   @ApiConfirmResponses()
   verifyOtp(@Body() body: ConfirmOtpDto): Promise<UserRegisteredResponse> {
     return this.confirmOtpUseCase.execute(body);
@@ -200,29 +258,29 @@ export class RegistrationController {
   @ApiOperation({
     summary: 'Send a new code',
     description:
-      'Replaces the code of a pending registration (the old one stops working) and restarts its lifetime. ' +
-      'Wrong guesses made so far still count. At most one send per cooldown (60 s by default) and five per ' +
-      'registration, the one at register included.',
+      'Replaces the code of one pending registration (its old code stops working) and restarts its lifetime: ' +
+      'the registration `registration_id` names, or without it the newest registration of the address. The ' +
+      'other registrations keep their codes. Wrong guesses made so far still count. At most one send per ' +
+      'cooldown (60 s by default), five per registration (the one at register included), and ' +
+      '`OTP_MAX_SENDS_PER_ADDRESS` (default 5) per address within `OTP_ADDRESS_WINDOW` (default 1 h).',
   })
+  @ApiBodyExamples(ResendOtpDto, { email: CONFIRM_EXAMPLE.email })
   @ApiOkResponse({
     type: OtpSentResponse,
     example: OTP_SENT_EXAMPLE,
     description: 'New code sent.',
   })
-  @ApiError(400, 'No pending registration for this address, or an invalid field.', {
-    'No pending registration': M.otpExpiredOrInvalid,
-    'Invalid field': ['email must be a valid email address'],
-    ...MALFORMED_JSON,
-  })
   @ApiError(
-    429,
-    'A code went out less than the cooldown ago, five codes already did, or this IP sent too many requests.',
+    400,
+    'No pending registration for this address (or none with that `registration_id`), or an invalid field.',
     {
-      'Resend cooldown': M.resendCooldown,
-      'Send limit': M.sendLimit,
-      ...PER_IP_LIMIT,
+      'No pending registration': M.otpExpiredOrInvalid,
+      'Invalid field': ['email must be a valid email address'],
+      'Invalid registration_id': [INVALID_REGISTRATION_ID],
+      ...MALFORMED_JSON,
     },
   )
+  @ApiSendRefusals()
   @ApiError(503, 'The code could not be e-mailed, or a store does not answer.', {
     'E-mail not sent': M.sendFailed,
     ...STORE_UNAVAILABLE,

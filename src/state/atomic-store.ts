@@ -1,3 +1,11 @@
+/** A sliding-window log as {@link AtomicStore.addToWindow} and {@link AtomicStore.countWindow} see it. */
+export interface WindowCount {
+  /** Records within the window. */
+  count: number;
+  /** Milliseconds until the oldest of them leaves the window; 0 when there is none. */
+  oldestLeavesInMs: number;
+}
+
 /** How a write may be treated when the store runs out of room. */
 export interface StoreWriteOptions {
   /**
@@ -13,6 +21,9 @@ export interface StoreWriteOptions {
  * pending registrations and the revocation cache. In process by default; Redis when several
  * instances must see the same state. Every method may reject when the backing store does not
  * answer, and callers fail closed on that.
+ *
+ * A key holds one kind of value: a string (the first group of methods), a map of fields, or a
+ * sliding-window log; using it as another kind is an error, as in Redis.
  */
 export abstract class AtomicStore {
   abstract get(key: string): Promise<string | null>;
@@ -40,4 +51,27 @@ export abstract class AtomicStore {
   abstract delete(...keys: string[]): Promise<void>;
   /** Checks that the store answers. */
   abstract ping(): Promise<void>;
+
+  /**
+   * Sets one field of the map at `key`, leaving the others as they are (writers of different
+   * fields never lose each other's writes), and gives the whole map the lifetime `ttlMs`.
+   */
+  abstract setField(key: string, field: string, value: string, ttlMs: number): Promise<void>;
+  /** Every field of the map at `key`; empty when it does not exist. */
+  abstract getFields(key: string): Promise<Record<string, string>>;
+  /** Removes one field of the map at `key`; a map left empty no longer exists. */
+  abstract deleteField(key: string, field: string): Promise<void>;
+
+  /**
+   * Records `member` (unique to the caller) in the sliding-window log at `key` and tells how many
+   * records the window holds now, this one included. Records older than `windowMs` are forgotten;
+   * the log lives as long as its newest record. A caller counts first and then judges, and takes
+   * its record back ({@link removeFromWindow}) when it is refused or what it counted did not happen,
+   * so that concurrent callers can at worst be refused too many, never granted too many.
+   */
+  abstract addToWindow(key: string, member: string, windowMs: number): Promise<WindowCount>;
+  /** Counts the records of the log at `key` within `windowMs`, adding none. */
+  abstract countWindow(key: string, windowMs: number): Promise<WindowCount>;
+  /** Takes a record back from the log at `key`. */
+  abstract removeFromWindow(key: string, member: string): Promise<void>;
 }

@@ -1,11 +1,13 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { StoreUnavailableError } from '../common/errors/infrastructure-error.js';
-import { AtomicStore, type StoreWriteOptions } from './atomic-store.js';
+import { AtomicStore, type StoreWriteOptions, type WindowCount } from './atomic-store.js';
 
-interface Entry {
-  value: string;
-  expiresAt: number;
-}
+/** What a key holds: a string, a map of fields, or a sliding-window log (member → time). */
+type Entry = { expiresAt: number } & (
+  | { kind: 'string'; value: string }
+  | { kind: 'fields'; fields: Map<string, string> }
+  | { kind: 'window'; records: Map<string, number> }
+);
 
 /** Entries the in-process store holds at most, unless told otherwise. */
 export const DEFAULT_MAX_ENTRIES = 100_000;
@@ -43,12 +45,12 @@ export class MemoryAtomicStore extends AtomicStore implements OnModuleDestroy {
   }
 
   get(key: string): Promise<string | null> {
-    return Promise.resolve(this.live(key)?.value ?? null);
+    return Promise.resolve(this.live(key, 'string')?.value ?? null);
   }
 
   getMany(keys: readonly string[]): Promise<(string | null)[]> {
     const now = Date.now();
-    return Promise.resolve(keys.map((key) => this.live(key, now)?.value ?? null));
+    return Promise.resolve(keys.map((key) => this.live(key, 'string', now)?.value ?? null));
   }
 
   set(key: string, value: string, ttlMs: number, options: StoreWriteOptions = {}): Promise<void> {
@@ -67,7 +69,7 @@ export class MemoryAtomicStore extends AtomicStore implements OnModuleDestroy {
   }
 
   increment(key: string, ttlMs: number): Promise<number> {
-    const entry = this.live(key);
+    const entry = this.live(key, 'string');
     if (entry) {
       const next = Number(entry.value) + 1;
       entry.value = String(next);
@@ -96,15 +98,72 @@ export class MemoryAtomicStore extends AtomicStore implements OnModuleDestroy {
     return Promise.resolve();
   }
 
+  setField(key: string, field: string, value: string, ttlMs: number): Promise<void> {
+    const expiresAt = Date.now() + ttlMs;
+    const entry = this.live(key, 'fields');
+    if (entry) {
+      entry.fields.set(field, value);
+      entry.expiresAt = expiresAt;
+      return Promise.resolve();
+    }
+    return settled(() =>
+      this.insert(key, { kind: 'fields', fields: new Map([[field, value]]), expiresAt }, false),
+    );
+  }
+
+  getFields(key: string): Promise<Record<string, string>> {
+    return Promise.resolve(Object.fromEntries(this.live(key, 'fields')?.fields ?? []));
+  }
+
+  deleteField(key: string, field: string): Promise<void> {
+    const entry = this.live(key, 'fields');
+    if (entry?.fields.delete(field) && entry.fields.size === 0) this.forget(key);
+    return Promise.resolve();
+  }
+
+  addToWindow(key: string, member: string, windowMs: number): Promise<WindowCount> {
+    const now = Date.now();
+    const entry = this.window(key, windowMs, now);
+    if (entry) {
+      entry.records.set(member, now);
+      entry.expiresAt = now + windowMs;
+      return this.countWindow(key, windowMs);
+    }
+    const records = new Map([[member, now]]);
+    return settled(() => {
+      this.insert(key, { kind: 'window', records, expiresAt: now + windowMs }, false);
+      return { count: 1, oldestLeavesInMs: windowMs };
+    });
+  }
+
+  countWindow(key: string, windowMs: number): Promise<WindowCount> {
+    const now = Date.now();
+    const records = [...(this.window(key, windowMs, now)?.records.values() ?? [])];
+    return Promise.resolve({
+      count: records.length,
+      oldestLeavesInMs: records.length > 0 ? Math.min(...records) + windowMs - now : 0,
+    });
+  }
+
+  removeFromWindow(key: string, member: string): Promise<void> {
+    const entry = this.live(key, 'window');
+    if (entry?.records.delete(member) && entry.records.size === 0) this.forget(key);
+    return Promise.resolve();
+  }
+
   onModuleDestroy(): void {
     clearInterval(this.sweeper);
   }
 
-  /** Sets an entry, making room for a new key first; throws when there is none to make. */
   private write(key: string, value: string, ttlMs: number, options: StoreWriteOptions): void {
-    const evictable = options.evictable === true;
+    const entry: Entry = { kind: 'string', value, expiresAt: Date.now() + ttlMs };
+    this.insert(key, entry, options.evictable === true);
+  }
+
+  /** Sets an entry, making room for a new key first; throws when there is none to make. */
+  private insert(key: string, entry: Entry, evictable: boolean): void {
     if (!this.entries.has(key) && !this.makeRoom(evictable)) return;
-    this.entries.set(key, { value, expiresAt: Date.now() + ttlMs });
+    this.entries.set(key, entry);
     // Re-added at the end: the eviction order is the order of the last write.
     this.evictable.delete(key);
     if (evictable) this.evictable.add(key);
@@ -143,13 +202,34 @@ export class MemoryAtomicStore extends AtomicStore implements OnModuleDestroy {
     this.evictable.delete(key);
   }
 
-  private live(key: string, now = Date.now()): Entry | undefined {
+  /** The log at `key` without the records that have left the window, if it has any left. */
+  private window(key: string, windowMs: number, now: number) {
+    const entry = this.live(key, 'window', now);
+    if (!entry) return undefined;
+    for (const [member, at] of entry.records) {
+      if (at <= now - windowMs) entry.records.delete(member);
+    }
+    if (entry.records.size > 0) return entry;
+    this.forget(key);
+    return undefined;
+  }
+
+  /** The entry at `key` unless it has expired; with `kind`, refuses one of another kind. */
+  private live<K extends Entry['kind']>(
+    key: string,
+    kind?: K,
+    now = Date.now(),
+  ): Extract<Entry, { kind: K }> | undefined {
     const entry = this.entries.get(key);
-    if (entry && entry.expiresAt <= now) {
+    if (!entry) return undefined;
+    if (entry.expiresAt <= now) {
       this.forget(key);
       return undefined;
     }
-    return entry;
+    if (kind !== undefined && entry.kind !== kind) {
+      throw new Error(`WRONGTYPE: ${key} holds a ${entry.kind}, not a ${kind}`);
+    }
+    return entry as Extract<Entry, { kind: K }>;
   }
 
   private sweep(): void {

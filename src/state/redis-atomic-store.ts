@@ -3,7 +3,7 @@ import { createClient } from '@keyv/redis';
 import { setTimeout as delay } from 'node:timers/promises';
 import { StoreUnavailableError } from '../common/errors/infrastructure-error.js';
 import { withinDeadline } from '../common/within-deadline.js';
-import { AtomicStore } from './atomic-store.js';
+import { AtomicStore, type WindowCount } from './atomic-store.js';
 
 /**
  * Bounds on every exchange with Redis, so that an outage becomes a 503 within seconds and never
@@ -141,6 +141,33 @@ export class RedisAtomicStore extends AtomicStore implements OnModuleInit, OnApp
     await this.run('PING', () => this.client.ping());
   }
 
+  async setField(key: string, field: string, value: string, ttlMs: number): Promise<void> {
+    const fullKey = this.prefix + key;
+    await this.run('HSET', () =>
+      this.client.multi().hSet(fullKey, field, value).pExpire(fullKey, milliseconds(ttlMs)).exec(),
+    );
+  }
+
+  async getFields(key: string): Promise<Record<string, string>> {
+    return { ...(await this.run('HGETALL', () => this.client.hGetAll(this.prefix + key))) };
+  }
+
+  async deleteField(key: string, field: string): Promise<void> {
+    await this.run('HDEL', () => this.client.hDel(this.prefix + key, field));
+  }
+
+  addToWindow(key: string, member: string, windowMs: number): Promise<WindowCount> {
+    return this.window(key, windowMs, member);
+  }
+
+  countWindow(key: string, windowMs: number): Promise<WindowCount> {
+    return this.window(key, windowMs);
+  }
+
+  async removeFromWindow(key: string, member: string): Promise<void> {
+    await this.run('ZREM', () => this.client.zRem(this.prefix + key, member));
+  }
+
   /**
    * Closes the connection once the HTTP server has finished its in-flight requests (Nest runs
    * `onApplicationShutdown` after closing the server; `onModuleDestroy` would run before).
@@ -154,6 +181,28 @@ export class RedisAtomicStore extends AtomicStore implements OnModuleInit, OnApp
       }
     }
     this.client.destroy();
+  }
+
+  /**
+   * A log is a sorted set scored by the time of each record; one MULTI block forgets the records
+   * older than the window, adds `member` if given, and counts. The instances' clocks set the
+   * scores: a skew of a few seconds between them moves a window of minutes or hours by as much.
+   */
+  private async window(key: string, windowMs: number, member?: string): Promise<WindowCount> {
+    const fullKey = this.prefix + key;
+    const now = Date.now();
+    const replies = await this.run(member ? 'ZADD' : 'ZCARD', () => {
+      const block = this.client.multi().zRemRangeByScore(fullKey, '-inf', now - windowMs);
+      if (member) {
+        block.zAdd(fullKey, { score: now, value: member }).pExpire(fullKey, milliseconds(windowMs));
+      }
+      return block.zCard(fullKey).zRangeWithScores(fullKey, 0, 0).exec();
+    });
+    const [count, oldest] = replies.slice(-2) as unknown as [number, { score: number }[]];
+    return {
+      count: Number(count),
+      oldestLeavesInMs: oldest[0] ? Math.max(0, oldest[0].score + windowMs - now) : 0,
+    };
   }
 
   private async run<T>(command: string, operation: () => Promise<T>): Promise<T> {

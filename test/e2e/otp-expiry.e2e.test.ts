@@ -38,7 +38,11 @@ describe('OTP lifetime (OTP_TTL=2s)', { concurrency: true }, () => {
     const registered = await app.post(Paths.register, body);
     const resent = await app.post(Paths.resendOtp, { email: body.email });
 
-    assert.deepEqual(registered.body, { message: Messages.otpSent, expires_in: 2 });
+    assert.deepEqual(registered.body, {
+      message: Messages.otpSent,
+      expires_in: 2,
+      registration_id: registered.body.registration_id,
+    });
     assert.deepEqual(resent.body, { message: Messages.otpSent, expires_in: 2 });
   });
 

@@ -6,6 +6,7 @@ import { assertError } from '../support/http-assertions.js';
 import {
   Messages,
   Paths,
+  REGISTRATION_ID,
   expectCodeMailed,
   freshEmail,
   registerAndConfirm,
@@ -36,12 +37,39 @@ describe('register and confirm-otp: the happy path over real SMTP', () => {
     const response = await app.post(Paths.register, body);
 
     assert.equal(response.status, 200, response.text);
-    assert.deepEqual(response.body, { message: Messages.otpSent, expires_in: 600 });
+    assert.deepEqual(response.body, {
+      message: Messages.otpSent,
+      expires_in: 600,
+      registration_id: response.body.registration_id,
+    });
+    assert.match(String(response.body.registration_id), REGISTRATION_ID);
     const mail = await smtp.waitForMail(body.email);
     assert.match(mail.text, /(?<!\d)\d{6}(?!\d)/, 'the code is one run of six digits in the text');
     const code = /(?<!\d)(\d{6})(?!\d)/.exec(mail.text)![1];
     assert.ok(mail.html.includes(code), 'the HTML body shows the same code in one piece');
     assert.deepEqual(mail.envelopeTo, [body.email]);
+  });
+
+  it('the OTP mail carries no text of the caller: a full_name with line breaks and a URL appears in neither body nor the subject', async () => {
+    const lure = 'Ada\nYour account is locked.\r\nUnlock it at http://evil.example/unlock now';
+    const body = registrationBody({ full_name: lure });
+
+    const code = await registerForCode(app, smtp, body);
+
+    const mail = smtp.mailsTo(body.email)[0];
+    for (const [part, text] of [
+      ['text', mail.text],
+      ['html', mail.html],
+      ['subject', mail.subject],
+    ] as const) {
+      assert.ok(!text.includes('evil.example'), `the ${part} carries the caller's URL: ${text}`);
+      assert.ok(!text.includes('account is locked'), `the ${part} carries the caller's text`);
+      assert.ok(!text.includes('Ada'), `the ${part} greets with the caller's name`);
+    }
+    assert.ok(mail.text.includes(code));
+    const confirm = await app.post(Paths.confirmOtp, { email: body.email, otp: code });
+    assert.equal(confirm.status, 201, confirm.text);
+    assert.equal(confirm.body.user?.full_name, lure.trim(), 'the name is kept for the account');
   });
 
   it('confirm-otp with the mailed code answers 201 with the new user', async () => {

@@ -109,7 +109,7 @@ describe('resend-otp and registering again (OTP_RESEND_COOLDOWN=0)', () => {
     );
   });
 
-  it('registering again while pending replaces the data and the code, and carries over the wrong-guess count', async () => {
+  it('registering again while pending adds a registration with its own code and data beside the first, and carries over the wrong-guess count', async () => {
     const first = registrationBody({
       full_name: 'Ada Lovelace',
       password: 'amber meadow crossing',
@@ -122,13 +122,15 @@ describe('resend-otp and registering again (OTP_RESEND_COOLDOWN=0)', () => {
     assert.equal(wrong.body.attempts_remaining, 4);
 
     const second = { ...first, full_name: 'Grace Hopper', password: 'cobalt river lantern' };
-    const secondCode = await newCodeAfter(firstCode, () => registerForCode(app, smtp, second));
-    const withOld = await app.post(Paths.confirmOtp, { email: first.email, otp: firstCode });
+    const secondCode = await registerForCode(app, smtp, second);
+    let neither = wrongCode(firstCode);
+    while (neither === secondCode) neither = wrongCode(neither);
+    const withNeither = await app.post(Paths.confirmOtp, { email: first.email, otp: neither });
     const confirm = await app.post(Paths.confirmOtp, { email: first.email, otp: secondCode });
 
-    assertError(withOld, 400, Messages.invalidOtp);
+    assertError(withNeither, 400, Messages.invalidOtp);
     assert.equal(
-      withOld.body.attempts_remaining,
+      withNeither.body.attempts_remaining,
       3,
       'the count went on from the first registration',
     );
@@ -139,6 +141,11 @@ describe('resend-otp and registering again (OTP_RESEND_COOLDOWN=0)', () => {
     const hasher = app.provider(PasswordHasher);
     assert.ok(await hasher.verify(stored.passwordHash, 'cobalt river lantern'));
     assert.ok(!(await hasher.verify(stored.passwordHash, 'amber meadow crossing')));
+    assertError(
+      await app.post(Paths.confirmOtp, { email: first.email, otp: firstCode }),
+      400,
+      Messages.otpExpiredOrInvalid,
+    );
   });
 
   it('without a pending registration answers 400 "OTP expired or invalid." and sends nothing', async () => {

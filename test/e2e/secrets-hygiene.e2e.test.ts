@@ -118,7 +118,7 @@ describe('what a pending registration holds', () => {
     const body = registrationBody({ password: PASSWORD });
     const code = await expectCodeMailed(smtp, body.email, () => app.post(Paths.register, body));
 
-    const pending = await app.provider(PendingRegistrationStore).find(body.email);
+    const [pending] = await app.provider(PendingRegistrationStore).find(body.email);
 
     assert.ok(pending, 'no pending registration');
     const stored = JSON.stringify(pending);

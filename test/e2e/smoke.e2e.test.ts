@@ -23,7 +23,12 @@ describe('registration smoke', () => {
       full_name: 'Smoke Test',
     });
     assert.equal(register.status, 200);
-    assert.deepEqual(register.body, { message: 'OTP sent to your email.', expires_in: 600 });
+    assert.deepEqual(register.body, {
+      message: 'OTP sent to your email.',
+      expires_in: 600,
+      registration_id: register.body.registration_id,
+    });
+    assert.equal(typeof register.body.registration_id, 'string');
     const mail = await smtp.waitForMail('smoke@example.com');
     const confirm = await app.post('/api/users/confirm-otp', {
       email: 'smoke@example.com',

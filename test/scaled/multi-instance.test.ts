@@ -225,6 +225,89 @@ describe('several instances behind a load balancer (PostgreSQL + Redis)', () => 
     }
   });
 
+  it('the owner registers on A, someone else registers the address on B; the owner confirms on B with registration_id and the account has the owner’s password', async () => {
+    const [onA, onB] = clients();
+    const email = freshEmail('two-attempts');
+    const ownerPassword = freshPassword();
+    const otherPassword = freshPassword();
+    const mine = await onA.post<SessionBody & { registration_id?: string }>(Paths.register, {
+      email,
+      password: ownerPassword,
+      full_name: 'Olive Owner',
+    });
+    assert.equal(mine.status, 200, mine.text);
+    const ownerCode = otpFrom(await smtp.waitForMail(email));
+    const theirs = await onB.post<SessionBody>(Paths.register, {
+      email,
+      password: otherPassword,
+      full_name: 'Mallory',
+    });
+    assert.equal(theirs.status, 200, theirs.text);
+    const otherCode = otpFrom(await smtp.waitForMail(email, 2));
+
+    const crossed = await onA.post<SessionBody>(Paths.confirmOtp, {
+      email,
+      otp: otherCode,
+      registration_id: mine.body.registration_id,
+    });
+    const confirm = await onB.post<SessionBody>(Paths.confirmOtp, {
+      email,
+      otp: ownerCode,
+      registration_id: mine.body.registration_id,
+    });
+
+    assert.equal(crossed.status, 400, crossed.text);
+    assert.equal(confirm.status, 201, confirm.text);
+    await login(onA, email, ownerPassword);
+    const refused = await onB.post<SessionBody>(Paths.login, { email, password: otherPassword });
+    assert.equal(refused.status, 401, refused.text);
+  });
+
+  it('the caps per address hold across A and B: of 20 registrations at once 5 send a code; wrong guesses over registrations on A and B stop at 10', async () => {
+    const [onA, onB] = clients();
+    const register = (instance: ApiClient, email: string) =>
+      instance.post<SessionBody>(Paths.register, {
+        email,
+        password: freshPassword(),
+        full_name: 'Grace Hopper',
+      });
+    const burstEmail = freshEmail('address-sends');
+
+    const burst = await Promise.all(
+      Array.from({ length: 20 }, (_, index) => register(index % 2 ? onB : onA, burstEmail)),
+    );
+
+    const statuses = burst.map((response) => response.status);
+    assert.equal(statuses.filter((status) => status === 200).length, 5, statuses.join(','));
+    assert.equal(statuses.filter((status) => status === 429).length, 15, statuses.join(','));
+
+    const email = freshEmail('address-failures');
+    const answers: string[] = [];
+    for (const [round, instance] of [onA, onB].entries()) {
+      assert.equal((await register(instance, email)).status, 200);
+      const code = otpFrom(await smtp.waitForMail(email, round + 1));
+      const wrong = [...code].map((digit) => String((Number(digit) + 1) % 10)).join('');
+      for (let guess = 0; guess < 5; guess++) {
+        const response = await (guess % 2 ? onB : onA).post<SessionBody>(Paths.confirmOtp, {
+          email,
+          otp: wrong,
+        });
+        answers.push(`${response.status} ${String(response.body.message)}`);
+      }
+    }
+    assert.equal(
+      answers.at(-1),
+      '429 Too many wrong codes for this address. Please try again later.',
+      answers.join(' | '),
+    );
+    const third = await register(onA, email);
+    assert.equal(third.status, 429, third.text);
+    assert.equal(
+      third.body.message,
+      'Too many wrong codes for this address. Please try again later.',
+    );
+  });
+
   it(`login failures count across A and B: after ${LOGIN_MAX_FAILURES}, even the right password gets 429`, async () => {
     const [onA, onB] = clients();
     const account = await registerAndConfirm(onA, smtp);

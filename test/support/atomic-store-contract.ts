@@ -127,6 +127,94 @@ export function describeAtomicStore<S extends AtomicStore>(
       assert.deepEqual(await store.getMany([]), []);
     });
 
+    describe('maps of fields', () => {
+      it('gets every field set, and nothing for a map that does not exist', async () => {
+        await store.setField('m', 'a', 'one', 60_000);
+        await store.setField('m', 'b', 'two', 60_000);
+        await store.setField('m', 'a', 'uno', 60_000);
+        assert.deepEqual(await store.getFields('m'), { a: 'uno', b: 'two' });
+        assert.deepEqual(await store.getFields('missing'), {});
+      });
+
+      it('gives the whole map a new lifetime on each set', async () => {
+        await store.setField('m', 'a', 'one', 30);
+        await store.setField('m', 'b', 'two', 60_000);
+        await sleep(50);
+        assert.deepEqual(await store.getFields('m'), { a: 'one', b: 'two' });
+        await store.setField('m', 'c', 'three', 30);
+        await sleep(50);
+        assert.deepEqual(await store.getFields('m'), {});
+        assert.equal(await store.ttl('m'), 0);
+      });
+
+      it('deletes one field; a map left empty no longer exists', async () => {
+        await store.setField('m', 'a', 'one', 60_000);
+        await store.setField('m', 'b', 'two', 60_000);
+        await store.deleteField('m', 'a');
+        await store.deleteField('m', 'missing');
+        assert.deepEqual(await store.getFields('m'), { b: 'two' });
+        await store.deleteField('m', 'b');
+        assert.equal(await store.ttl('m'), 0);
+        assert.equal(await store.setIfAbsent('m', 'free again', 60_000), true);
+      });
+
+      it('loses none of many concurrent writes of different fields', async () => {
+        await Promise.all(
+          Array.from({ length: 20 }, (_, i) => store.setField('m', `f${i}`, `${i}`, 60_000)),
+        );
+        assert.equal(Object.keys(await store.getFields('m')).length, 20);
+      });
+    });
+
+    describe('sliding-window logs', () => {
+      it('counts each record added, the new one included, and tells when the oldest leaves', async () => {
+        assert.equal((await store.addToWindow('w', 'r1', 60_000)).count, 1);
+        await sleep(20);
+        const second = await store.addToWindow('w', 'r2', 60_000);
+        assert.equal(second.count, 2);
+        assert.ok(
+          second.oldestLeavesInMs > 59_000 && second.oldestLeavesInMs <= 59_990,
+          `oldest leaves in ${second.oldestLeavesInMs} ms`,
+        );
+        assert.equal((await store.countWindow('w', 60_000)).count, 2, 'counting adds nothing');
+      });
+
+      it('forgets records older than the window, one by one', async () => {
+        await store.addToWindow('w', 'old', 300);
+        await sleep(150);
+        assert.equal((await store.addToWindow('w', 'new', 300)).count, 2);
+        await sleep(200);
+        const left = await store.countWindow('w', 300);
+        assert.equal(left.count, 1, 'the first record left, the second stays');
+        assert.ok(
+          left.oldestLeavesInMs > 0 && left.oldestLeavesInMs <= 100,
+          `oldest leaves in ${left.oldestLeavesInMs} ms`,
+        );
+        await sleep(150);
+        assert.deepEqual(await store.countWindow('w', 300), { count: 0, oldestLeavesInMs: 0 });
+        assert.equal(await store.ttl('w'), 0, 'the log lives as long as its newest record');
+      });
+
+      it('takes a record back', async () => {
+        await store.addToWindow('w', 'r1', 60_000);
+        await store.addToWindow('w', 'r2', 60_000);
+        await store.removeFromWindow('w', 'r1');
+        await store.removeFromWindow('w', 'missing');
+        assert.equal((await store.countWindow('w', 60_000)).count, 1);
+        assert.equal((await store.addToWindow('w', 'r3', 60_000)).count, 2);
+      });
+
+      it('gives each of many concurrent records its own count', async () => {
+        const counts = await Promise.all(
+          Array.from({ length: 50 }, (_, i) => store.addToWindow('w', `r${i}`, 60_000)),
+        );
+        assert.deepEqual(
+          counts.map(({ count }) => count).sort((a, b) => a - b),
+          Array.from({ length: 50 }, (_, i) => i + 1),
+        );
+      });
+    });
+
     it('answers a ping', async () => {
       await assert.doesNotReject(store.ping());
     });

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
-import { otpFrom, type SmtpSink } from './smtp-sink.js';
-import type { ApiClient, TestResponse } from './test-app.js';
+import { after, before } from 'node:test';
+import type { Environment } from '../../src/config/environment.js';
+import { otpFrom, SmtpSink, type ReceivedMail } from './smtp-sink.js';
+import { TestApp, type ApiClient, type TestResponse } from './test-app.js';
 
 /** The registration endpoints, as clients of the original API call them (trailing slash). */
 export const Paths = {
@@ -22,7 +24,15 @@ export const Messages = {
   sendFailed: 'Could not send the verification email. Please try again.',
   validationUnavailable: 'Email validation service unavailable. Please try again later.',
   malformedJson: 'Malformed JSON in request body.',
+  resendCooldown: 'Please wait before requesting a new OTP.',
+  sendLimit: 'Too many OTP requests for this registration. Please try again later.',
+  addressSendCap: 'Too many codes sent to this address. Please try again later.',
+  addressFailureCap: 'Too many wrong codes for this address. Please try again later.',
 } as const;
+
+/** The format of a `registration_id`. */
+export const REGISTRATION_ID =
+  /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** A password that passes the policy for any address and name the helpers make up. */
 export const GOOD_PASSWORD = 'violet lantern harbor';
@@ -85,6 +95,33 @@ export function registerForCode(
   );
 }
 
+/** One registration attempt as its registrant sees it: its id, and the code its mail carried. */
+export interface RegistrationAttempt {
+  registrationId: string;
+  code: string;
+  mail: ReceivedMail;
+}
+
+/** Registers, checks the 200 and its `registration_id`, and reads the code from the mail. */
+export async function registerAttempt(
+  app: ApiClient,
+  smtp: SmtpSink,
+  body: RegistrationBody,
+  codeLength = 6,
+): Promise<RegistrationAttempt> {
+  const email = body.email.trim().toLowerCase();
+  const mailsBefore = smtp.mailsTo(email).length;
+  const response = await app.post(Paths.register, body);
+  assert.equal(response.status, 200, `register failed: ${response.status} ${response.text}`);
+  const registrationId = response.body.registration_id;
+  assert.ok(
+    typeof registrationId === 'string' && REGISTRATION_ID.test(registrationId),
+    `no registration_id: ${response.text}`,
+  );
+  const mail = await smtp.waitForMail(email, mailsBefore + 1);
+  return { registrationId, code: otpFrom(mail, codeLength), mail };
+}
+
 /** Asks for a new code and returns it. */
 export function resendForCode(app: ApiClient, smtp: SmtpSink, email: string): Promise<string> {
   return expectCodeMailed(smtp, email, () => app.post(Paths.resendOtp, { email }));
@@ -132,4 +169,28 @@ export async function outboxCode(app: ApiClient, email: string, length = 6): Pro
   const mail = outbox.body.find((candidate) => candidate.to === email);
   assert.ok(mail, `no outbox mail to ${email}`);
   return otpFrom(mail, length);
+}
+
+/** The app and SMTP sink of {@link useAppWithSmtp}, set once its `before` hook has run. */
+export interface AppWithSmtp {
+  app: TestApp;
+  smtp: SmtpSink;
+}
+
+/**
+ * A real app mailing to a real SMTP sink, started with `env` before the tests of the enclosing
+ * `describe` and stopped after them (the sink taking mail again first).
+ */
+export function useAppWithSmtp(env: Environment = {}): AppWithSmtp {
+  const world = {} as AppWithSmtp;
+  before(async () => {
+    world.smtp = await new SmtpSink().start();
+    world.app = await TestApp.start({ MAIL_URL: world.smtp.url, ...env });
+  });
+  after(async () => {
+    world.smtp.rejecting = false;
+    await world.app.close();
+    await world.smtp.stop();
+  });
+  return world;
 }

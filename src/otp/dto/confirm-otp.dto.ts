@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, Matches } from 'class-validator';
 import { EmailField } from '../../common/dto/email-field.decorator.js';
+import { RegistrationIdField } from './registration-id.field.js';
 
 export class ConfirmOtpDto {
   @EmailField()
@@ -15,4 +16,11 @@ export class ConfirmOtpDto {
   @IsNotEmpty()
   @IsString()
   otp: string;
+
+  @RegistrationIdField(
+    'The `registration_id` that register returned. With it, only the code of that registration ' +
+      'confirms (any other code is a wrong guess); without it, the code of any pending ' +
+      'registration of the address does, and the account is created with its data.',
+  )
+  registration_id?: string;
 }

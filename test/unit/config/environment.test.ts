@@ -95,7 +95,16 @@ describe('parseEnvironment', () => {
           enumerationProtection: false,
           exposeResetToken: false,
         },
-        otp: { ttl: 10 * 60, length: 6, maxAttempts: 5, resendCooldown: 60, maxSends: 5 },
+        otp: {
+          ttl: 10 * 60,
+          length: 6,
+          maxAttempts: 5,
+          resendCooldown: 60,
+          maxSends: 5,
+          maxSendsPerAddress: 5,
+          maxFailuresPerAddress: 10,
+          addressWindow: 3600,
+        },
         mail: {
           url: undefined,
           from: 'otp-auth <no-reply@localhost>',
@@ -186,6 +195,10 @@ describe('parseEnvironment', () => {
       ['OTP_MAX_ATTEMPTS', '0'],
       ['OTP_RESEND_COOLDOWN', '-1'],
       ['OTP_TTL', '1.5m'],
+      ['OTP_MAX_SENDS_PER_ADDRESS', '0'],
+      ['OTP_MAX_FAILURES_PER_ADDRESS', 'ten'],
+      ['OTP_ADDRESS_WINDOW', '0'],
+      ['OTP_ADDRESS_WINDOW', '8d'],
       ['JWT_ACCESS_TTL', 'soon'],
       ['RESET_TOKEN_TTL', '2d'],
       ['LOGIN_MAX_FAILURES', 'five'],
@@ -533,6 +546,9 @@ describe('parseEnvironment', () => {
         MEMORY_STORE_MAX_ENTRIES: '5000',
         OTP_LENGTH: '8',
         OTP_MAX_ATTEMPTS: '3',
+        OTP_MAX_SENDS_PER_ADDRESS: '3',
+        OTP_MAX_FAILURES_PER_ADDRESS: '20',
+        OTP_ADDRESS_WINDOW: '2h',
         MAIL_FROM: 'Auth <auth@example.com>',
       });
       assert.equal(config.http.port, 8080);
@@ -543,6 +559,9 @@ describe('parseEnvironment', () => {
       assert.equal(config.otpAuth.memoryStoreMaxEntries, 5000);
       assert.equal(config.otpAuth.otp.length, 8);
       assert.equal(config.otpAuth.otp.maxAttempts, 3);
+      assert.equal(config.otpAuth.otp.maxSendsPerAddress, 3);
+      assert.equal(config.otpAuth.otp.maxFailuresPerAddress, 20);
+      assert.equal(config.otpAuth.otp.addressWindow, 7200);
       assert.equal(config.otpAuth.mail.from, 'Auth <auth@example.com>');
     });
   });

@@ -3,7 +3,7 @@ import { afterEach, describe, it } from 'node:test';
 import type { OtpOptions } from '../../../src/config/otp-auth-options.js';
 import {
   PendingRegistrationStore,
-  type PendingRegistration,
+  type RegistrationAttempt,
 } from '../../../src/otp/pending-registration.store.js';
 import { MemoryAtomicStore } from '../../../src/state/memory-atomic-store.js';
 import { sleep, testOptions } from '../support/options.js';
@@ -35,13 +35,21 @@ class PausingStore extends MemoryAtomicStore {
   }
 }
 
-function registration(otpHash = 'otp-hash-1'): PendingRegistration {
+const FIRST_ID = '00000000-0000-4000-8000-000000000001';
+const SECOND_ID = '00000000-0000-4000-8000-000000000002';
+const PAST_SEND_LIMIT = { granted: false, reason: 'send-limit' } as const;
+
+function attempt(otpHash = 'otp-hash-1', overrides: Partial<RegistrationAttempt> = {}) {
   return {
+    id: FIRST_ID,
     email: EMAIL,
     fullName: 'Ada Lovelace',
     passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$x$y',
     otpHash,
-  };
+    createdAt: Date.now(),
+    expiresAt: Date.now() + 600_000,
+    ...overrides,
+  } satisfies RegistrationAttempt;
 }
 
 describe('PendingRegistrationStore', () => {
@@ -59,10 +67,16 @@ describe('PendingRegistrationStore', () => {
     return { store: new PendingRegistrationStore(memory, testOptions({ otp })), atomic: memory };
   }
 
-  /** Claims a send slot and saves, as a register or resend does. */
-  async function send(store: PendingRegistrationStore, otpHash?: string): Promise<void> {
+  /** Claims a send slot and saves, as a register or resend does (of the first attempt by default). */
+  async function send(
+    store: PendingRegistrationStore,
+    otpHash?: string,
+    overrides: Partial<RegistrationAttempt> = {},
+  ): Promise<RegistrationAttempt> {
     assert.deepEqual(await store.acquireSendSlot(EMAIL), { granted: true });
-    await store.save(registration(otpHash));
+    const saved = attempt(otpHash, overrides);
+    await store.save(saved);
+    return saved;
   }
 
   describe('acquireSendSlot', () => {
@@ -100,14 +114,16 @@ describe('PendingRegistrationStore', () => {
     it('refuses the send after maxSends, the first included', async () => {
       const { store } = pending({ resendCooldown: 0, maxSends: 5 });
       for (let i = 1; i <= 5; i++) await send(store, `otp-hash-${i}`);
-      assert.deepEqual(await store.acquireSendSlot(EMAIL), {
-        granted: false,
-        reason: 'send-limit',
-      });
-      assert.deepEqual(await store.acquireSendSlot(EMAIL), {
-        granted: false,
-        reason: 'send-limit',
-      });
+      assert.deepEqual(await store.acquireSendSlot(EMAIL), PAST_SEND_LIMIT);
+      assert.deepEqual(await store.acquireSendSlot(EMAIL), PAST_SEND_LIMIT);
+    });
+
+    it('leaves no cooldown behind when it refuses a send past the limit', async () => {
+      const { store } = pending({ resendCooldown: 0.03, maxSends: 1 });
+      await send(store);
+      await sleep(50);
+      assert.deepEqual(await store.acquireSendSlot(EMAIL), PAST_SEND_LIMIT);
+      assert.deepEqual(await store.acquireSendSlot(EMAIL), PAST_SEND_LIMIT, 'a cooldown was left');
     });
 
     it('clears counters left behind when there is no registration any more', async () => {
@@ -117,18 +133,18 @@ describe('PendingRegistrationStore', () => {
       await memory.set(`registration:${EMAIL}:sends`, '5', 60_000);
       await memory.set(`registration:${EMAIL}:attempts`, '5', 60_000);
       assert.deepEqual(await store.acquireSendSlot(EMAIL), { granted: true });
-      await store.save(registration());
+      await store.save(attempt());
       const guess = await store.acquireGuess(EMAIL);
       assert.equal(guess.kind === 'granted' && guess.attempt, 1);
     });
 
     it('starts a registration that expired over again', async () => {
       const { store } = pending({ ttl: 0.03, resendCooldown: 0, maxSends: 2, maxAttempts: 2 });
-      await send(store);
-      await send(store);
+      await send(store, 'first', { expiresAt: Date.now() + 30 });
+      await send(store, 'first', { expiresAt: Date.now() + 30 });
       assert.equal((await store.acquireGuess(EMAIL)).kind, 'granted');
       await sleep(50);
-      assert.equal(await store.find(EMAIL), null);
+      assert.deepEqual(await store.find(EMAIL), []);
       await send(store);
       const guess = await store.acquireGuess(EMAIL);
       assert.equal(guess.kind === 'granted' && guess.attempt, 1);
@@ -138,42 +154,66 @@ describe('PendingRegistrationStore', () => {
   describe('save and find', () => {
     it('finds what was saved', async () => {
       const { store } = pending();
-      await send(store);
-      assert.deepEqual(await store.find(EMAIL), registration());
-      assert.equal(await store.find('grace@example.com'), null);
+      const saved = await send(store);
+      assert.deepEqual(await store.find(EMAIL), [saved]);
+      assert.deepEqual(await store.find('grace@example.com'), []);
     });
 
     it('forgets the registration after its lifetime', async () => {
       const { store } = pending({ ttl: 0.03 });
       await send(store);
       await sleep(50);
-      assert.equal(await store.find(EMAIL), null);
+      assert.deepEqual(await store.find(EMAIL), []);
       assert.deepEqual(await store.acquireGuess(EMAIL), { kind: 'no-registration' });
     });
 
-    it('replaces the registration and carries the guess count over', async () => {
+    it('keeps each attempt beside the others, oldest first, and replaces one only by its id', async () => {
+      const { store } = pending({ resendCooldown: 0 });
+      const first = await send(store, 'first', { createdAt: 1000 });
+      const second = await send(store, 'second', { id: SECOND_ID, createdAt: 2000 });
+      const resent = await send(store, 'first again', { createdAt: 1000 });
+      assert.deepEqual(await store.find(EMAIL), [resent, second]);
+      assert.notDeepEqual(resent, first);
+    });
+
+    it('leaves out an attempt whose code has expired, and keeps the others', async () => {
+      const { store } = pending({ resendCooldown: 0 });
+      await send(store, 'first', { expiresAt: Date.now() + 30 });
+      const second = await send(store, 'second', { id: SECOND_ID });
+      await sleep(50);
+      assert.deepEqual(await store.find(EMAIL), [second]);
+    });
+
+    it('removes one attempt and keeps the others', async () => {
+      const { store } = pending({ resendCooldown: 0 });
+      await send(store, 'first');
+      const second = await send(store, 'second', { id: SECOND_ID });
+      await store.remove(EMAIL, FIRST_ID);
+      assert.deepEqual(await store.find(EMAIL), [second]);
+      await store.remove(EMAIL, SECOND_ID);
+      assert.deepEqual(await store.acquireGuess(EMAIL), { kind: 'no-registration' });
+    });
+
+    it('carries the guess count over to every attempt of the address', async () => {
       const { store } = pending({ resendCooldown: 0, maxAttempts: 5 });
       await send(store, 'first');
       await store.acquireGuess(EMAIL);
       await store.acquireGuess(EMAIL);
-      await send(store, 'second');
-      const guess = await store.acquireGuess(EMAIL);
-      assert.equal(guess.kind, 'granted');
-      assert.ok(guess.kind === 'granted');
-      assert.equal(guess.attempt, 3);
-      assert.equal(guess.registration.otpHash, 'second');
+      await send(store, 'second', { id: SECOND_ID });
+      const guess = await store.acquireGuess(EMAIL, SECOND_ID);
+      assert.equal(guess.kind === 'granted' && guess.attempt, 3);
     });
 
-    it('carries the send count over to the replacement', async () => {
+    it('carries the send count over to every attempt of the address', async () => {
       const { store } = pending({ resendCooldown: 0, maxSends: 3 });
       await send(store, 'first');
-      await send(store, 'second');
+      await send(store, 'second', { id: SECOND_ID });
       await send(store, 'third');
-      assert.deepEqual(await store.acquireSendSlot(EMAIL), {
-        granted: false,
-        reason: 'send-limit',
-      });
-      assert.equal((await store.find(EMAIL))?.otpHash, 'third');
+      assert.deepEqual(await store.acquireSendSlot(EMAIL), PAST_SEND_LIMIT);
+      assert.deepEqual((await store.find(EMAIL)).map((saved) => saved.otpHash).sort(), [
+        'second',
+        'third',
+      ]);
     });
   });
 
@@ -186,10 +226,11 @@ describe('PendingRegistrationStore', () => {
     it('grants maxAttempts guesses with increasing attempt numbers, then none', async () => {
       const { store } = pending({ maxAttempts: 3 });
       await send(store);
+      const saved = (await store.find(EMAIL))[0];
       for (let attempt = 1; attempt <= 3; attempt++) {
         assert.deepEqual(await store.acquireGuess(EMAIL), {
           kind: 'granted',
-          registration: registration(),
+          candidates: [saved],
           attempt,
         });
       }
@@ -231,19 +272,46 @@ describe('PendingRegistrationStore', () => {
         await store.acquireSendSlot('grace@example.com').then((slot) => slot.granted),
         true,
       );
-      await store.save({ ...registration(), email: 'grace@example.com' });
+      await store.save({ ...attempt(), email: 'grace@example.com' });
       assert.equal((await store.acquireGuess('grace@example.com')).kind, 'granted');
+    });
+
+    it('with an id, offers only that attempt; an id that is not pending is no guess at all', async () => {
+      const { store } = pending({ resendCooldown: 0, maxAttempts: 5 });
+      const first = await send(store, 'first');
+      const second = await send(store, 'second', { id: SECOND_ID });
+      assert.deepEqual(await store.acquireGuess(EMAIL), {
+        kind: 'granted',
+        candidates: [first, second],
+        attempt: 1,
+      });
+      assert.deepEqual(await store.acquireGuess(EMAIL, SECOND_ID), {
+        kind: 'granted',
+        candidates: [second],
+        attempt: 2,
+      });
+      assert.deepEqual(await store.acquireGuess(EMAIL, '00000000-0000-4000-8000-00000000000f'), {
+        kind: 'no-registration',
+      });
+      const next = await store.acquireGuess(EMAIL);
+      assert.equal(next.kind === 'granted' && next.attempt, 3, 'the unknown id was counted');
     });
   });
 
   describe('endExhausted', () => {
-    it('ends the registration; a new one starts with fresh counts and no cooldown', async () => {
-      const { store } = pending({ resendCooldown: 60, maxAttempts: 2 });
+    it('ends every attempt; the cooldown goes on, and a new registration then starts with fresh counts', async () => {
+      const { store } = pending({ resendCooldown: 0.2, maxAttempts: 2 });
       await send(store);
+      await sleep(220);
+      await send(store, 'second', { id: SECOND_ID });
       await store.acquireGuess(EMAIL);
       await store.acquireGuess(EMAIL);
       await store.endExhausted(EMAIL);
       assert.deepEqual(await store.acquireGuess(EMAIL), { kind: 'no-registration' });
+      assert.deepEqual(await store.acquireGuess(EMAIL, SECOND_ID), { kind: 'no-registration' });
+      const refused = await store.acquireSendSlot(EMAIL);
+      assert.ok(!refused.granted && refused.reason === 'cooldown', 'the cooldown was reset');
+      await sleep(220);
       await send(store, 'again');
       const guess = await store.acquireGuess(EMAIL);
       assert.equal(guess.kind === 'granted' && guess.attempt, 1);
@@ -271,13 +339,14 @@ describe('PendingRegistrationStore', () => {
   });
 
   describe('delete', () => {
-    it('removes the registration, its counters and the cooldown', async () => {
+    it('removes every attempt, the counters and the cooldown', async () => {
       const { store } = pending({ resendCooldown: 60, maxAttempts: 2, maxSends: 5 });
       await send(store);
+      await store.save(attempt('second', { id: SECOND_ID }));
       await store.acquireGuess(EMAIL);
       await store.acquireGuess(EMAIL);
       await store.delete(EMAIL);
-      assert.equal(await store.find(EMAIL), null);
+      assert.deepEqual(await store.find(EMAIL), []);
       assert.deepEqual(await store.acquireGuess(EMAIL), { kind: 'no-registration' });
       // No cooldown: a new registration may send at once, and starts with fresh counts.
       await send(store, 'again');
