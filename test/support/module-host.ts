@@ -51,6 +51,21 @@ export function itKeepsTheModuleConventions(host: () => ModuleHost): void {
     for (const field of ['email', 'password', 'full_name']) assertNamesField(response, field);
   });
 
+  it('answers a lone surrogate in the e-mail with 400, whatever pipe of the host validated first', async () => {
+    // A host's ValidationPipe runs the module's validators without stopping at the first
+    // failure: the e-mail syntax check then meets text its library throws on.
+    const { api, prefix } = host();
+    for (const path of ['register', 'login', 'forgot-password']) {
+      const response = await api.post(`${prefix}/${path}`, {
+        email: '\ud800@example.com',
+        password: GOOD_PASSWORD,
+        full_name: 'Ada Lovelace',
+      });
+      assertError(response, 400);
+      assertNamesField(response, 'email');
+    }
+  });
+
   it('answers malformed JSON with the fixed message, quoting nothing of the body', async () => {
     const { api, prefix } = host();
     for (const path of ['register', 'login']) {
