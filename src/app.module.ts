@@ -1,9 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import type { AppConfig } from './config/environment.js';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter.js';
-import { RequestValidationPipe } from './common/http/request-validation.pipe.js';
 import { HealthModule } from './health/health.module.js';
 import { OtpAuthModule } from './otp-auth.module.js';
 
@@ -31,10 +30,10 @@ export class AppModule {
         }),
         HealthModule,
       ],
-      providers: [
-        { provide: APP_PIPE, useClass: RequestValidationPipe },
-        { provide: APP_FILTER, useClass: AllExceptionsFilter },
-      ],
+      // The module's routes bring their own validation pipe and filter. No global pipe (it would
+      // validate every body twice); the filter also shapes what no controller answers: unknown
+      // paths, and errors raised before routing.
+      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };
   }
 }

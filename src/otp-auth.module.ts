@@ -1,11 +1,15 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD, RouterModule } from '@nestjs/core';
+import { DynamicModule, Module, type Type } from '@nestjs/common';
+import { MODULE_METADATA } from '@nestjs/common/constants.js';
+import { APP_GUARD, HttpAdapterHost, RouterModule } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './auth/auth.module.js';
 import { JwtAuthGuard } from './auth/guards/jwt-auth.guard.js';
 import { JwksModule } from './auth/jwks/jwks.module.js';
+import { AllExceptionsFilter } from './common/http/all-exceptions.filter.js';
+import { BodyErrorHook } from './common/http/body-error.hook.js';
+import { HttpConventions } from './common/http/http-conventions.decorator.js';
 import type { OtpAuthOptions } from './config/otp-auth-options.js';
 import {
   DEFAULT_EXTRAS,
@@ -35,6 +39,17 @@ import { UsersModule } from './users/users.module.js';
 
 const PER_IP_WINDOW_MS = 60_000;
 
+/** The modules that serve the API under the route prefix. */
+const FEATURE_MODULES = [OtpModule, AuthModule, ProfileModule];
+
+// Every route of the module gets the module's validation and error shape in any host, whatever
+// the host sets globally, and the host's routes keep the host's. Marked here, once per controller
+// when this file loads, for every controller the module serves, so a new one cannot be missed.
+for (const module of [...FEATURE_MODULES, MailModule, JwksModule]) {
+  const controllers = (Reflect.getMetadata(MODULE_METADATA.CONTROLLERS, module) ?? []) as Type[];
+  for (const controller of controllers) HttpConventions()(controller);
+}
+
 /** Name of the module's own TypeORM connection. */
 export const OTP_AUTH_CONNECTION = 'otp-auth';
 
@@ -57,7 +72,7 @@ export class OtpAuthModule {
     const extras = { ...DEFAULT_EXTRAS, ...definedOnly(given) };
     const ownConnection = extras.connection !== 'host';
     const dataSourceName = ownConnection ? OTP_AUTH_CONNECTION : extras.hostConnectionName;
-    const featureModules = [OtpModule, AuthModule, ProfileModule];
+    const routePrefix = extras.routePrefix ?? 'api/users';
 
     return {
       module: OtpAuthModule,
@@ -108,14 +123,21 @@ export class OtpAuthModule {
         PasswordModule,
         EmailValidationModule,
         MailModule,
-        ...featureModules,
+        ...FEATURE_MODULES,
         JwksModule,
-        RouterModule.register(
-          featureModules.map((module) => ({ path: extras.routePrefix ?? 'api/users', module })),
-        ),
+        RouterModule.register(FEATURE_MODULES.map((module) => ({ path: routePrefix, module }))),
       ],
-      // Secure by default: every route of the app needs a Bearer token unless marked @Public().
-      providers: extras.globalGuard ? [{ provide: APP_GUARD, useExisting: JwtAuthGuard }] : [],
+      providers: [
+        // Secure by default: every route of the app needs a Bearer token unless marked @Public().
+        ...(extras.globalGuard ? [{ provide: APP_GUARD, useExisting: JwtAuthGuard }] : []),
+        AllExceptionsFilter,
+        {
+          provide: BodyErrorHook,
+          inject: [HttpAdapterHost, AllExceptionsFilter],
+          useFactory: (adapterHost: HttpAdapterHost, filter: AllExceptionsFilter) =>
+            new BodyErrorHook(adapterHost, filter, routePrefix),
+        },
+      ],
       exports: [UsersModule, PasswordModule, StateModule, AuthModule, EmailValidationModule],
     };
   }

@@ -19,11 +19,12 @@ function messagesOf(errors: ValidationError[], parent = ''): string[] {
 }
 
 /**
- * The global ValidationPipe: unknown fields are stripped (never stored), types are strict (no
- * implicit conversion), and every message names its field. A body that is not a JSON object
- * (an array, a string, nothing) is refused before any field is looked at, and so is one nested
- * deeper than {@link MAX_JSON_DEPTH}: the standalone service's parser already refuses those, a
- * host app's parser may not, and class-transformer would recurse through every level.
+ * The module's ValidationPipe, on its own controllers (see `HttpConventions`): unknown fields are
+ * stripped (never stored), types are strict (no implicit conversion), and every message names its
+ * field. A body that is not a JSON object (an array, a string, nothing) is refused before any field
+ * is looked at, and so is one nested deeper than {@link MAX_JSON_DEPTH}: the standalone service's
+ * parser already refuses those, a host app's parser may not, and class-transformer would recurse
+ * through every level. Exported for hosts that want the same rules on their routes.
  */
 @Injectable()
 export class RequestValidationPipe extends ValidationPipe {
