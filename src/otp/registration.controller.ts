@@ -7,13 +7,7 @@ import {
   Post,
   UseGuards,
 } from '@nestjs/common';
-import {
-  ApiOkResponse,
-  ApiCreatedResponse,
-  ApiOperation,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { Public } from '../auth/decorators/public.decorator.js';
 import {
@@ -24,16 +18,12 @@ import {
   PER_IP_LIMIT,
   STORE_UNAVAILABLE,
 } from '../common/http/api-error.decorator.js';
-import { BodyErrorMessages } from '../common/http/body-errors.js';
+import { RATE_LIMIT } from '../common/http/api-response-headers.js';
 import { EMAIL_VALIDATION_UNAVAILABLE } from '../email-validation/email-validation.service.js';
 import { ConfirmOtpUseCase } from './confirm-otp.usecase.js';
 import { ConfirmOtpDto } from './dto/confirm-otp.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
-import {
-  InvalidOtpResponse,
-  OtpSentResponse,
-  UserRegisteredResponse,
-} from './dto/registration.responses.js';
+import { OtpSentResponse, UserRegisteredResponse } from './dto/registration.responses.js';
 import { ResendOtpDto } from './dto/resend-otp.dto.js';
 import { RegisterUseCase } from './register.usecase.js';
 import { RegistrationMessages as M } from './registration.messages.js';
@@ -47,6 +37,7 @@ const ApiConfirmResponses = (): MethodDecorator =>
     ApiCreatedResponse({
       type: UserRegisteredResponse,
       description: 'Account created.',
+      headers: RATE_LIMIT,
       example: {
         message: M.userRegistered,
         user: {
@@ -56,46 +47,22 @@ const ApiConfirmResponses = (): MethodDecorator =>
         },
       },
     }),
-    ApiResponse({
-      status: 400,
-      type: InvalidOtpResponse,
-      description: `Wrong code (with \`attempts_remaining\`), no pending registration (never registered, expired, or ended), or an invalid field.`,
-      examples: {
-        'Wrong code': {
-          summary: 'Wrong code',
-          value: {
-            statusCode: 400,
-            error: 'Bad Request',
-            message: M.invalidOtp,
-            attempts_remaining: 4,
-          },
-        },
-        'No pending registration': {
-          summary: 'No pending registration',
-          value: { statusCode: 400, error: 'Bad Request', message: M.otpExpiredOrInvalid },
-        },
-        'Invalid field': {
-          summary: 'Invalid field',
-          value: {
-            statusCode: 400,
-            error: 'Bad Request',
-            message: ['otp must be a string of 4 to 10 digits'],
-          },
-        },
-        'Malformed JSON': {
-          summary: 'Malformed JSON',
-          value: {
-            statusCode: 400,
-            error: 'Bad Request',
-            message: BodyErrorMessages.malformedJson,
-          },
-        },
+    ApiError(
+      400,
+      'Wrong code (with `attempts_remaining`), no pending registration (never registered, expired, or ended), or an invalid field.',
+      {
+        'Wrong code': { message: M.invalidOtp, attempts_remaining: 4 },
+        'No pending registration': M.otpExpiredOrInvalid,
+        'Invalid field': ['otp must be a string of 4 to 10 digits'],
+        ...MALFORMED_JSON,
       },
-    }),
+      RATE_LIMIT,
+    ),
     ApiError(
       409,
       'The account was created meanwhile (a parallel confirmation).',
       'Email already registered.',
+      RATE_LIMIT,
     ),
     ApiError(
       429,
@@ -104,6 +71,7 @@ const ApiConfirmResponses = (): MethodDecorator =>
         'Attempts exhausted': M.maxAttemptsExceeded,
         ...PER_IP_LIMIT,
       },
+      RATE_LIMIT,
     ),
   );
 
@@ -112,7 +80,7 @@ const ApiConfirmResponses = (): MethodDecorator =>
 @Public()
 @UseGuards(ThrottlerGuard)
 @ApiBodyErrors()
-@ApiStoreUnavailable()
+@ApiStoreUnavailable(RATE_LIMIT)
 @Controller()
 export class RegistrationController {
   constructor(
@@ -133,7 +101,12 @@ export class RegistrationController {
       'Without SMTP configured, read the code in the development outbox: [/dev/outbox](/dev/outbox). ' +
       'The example body works as it is; use your own address to tell your mail apart.',
   })
-  @ApiOkResponse({ type: OtpSentResponse, example: OTP_SENT_EXAMPLE, description: 'Code sent.' })
+  @ApiOkResponse({
+    type: OtpSentResponse,
+    example: OTP_SENT_EXAMPLE,
+    description: 'Code sent.',
+    headers: RATE_LIMIT,
+  })
   @ApiError(
     400,
     'A field is missing or invalid, the password breaks the policy, or the address is undeliverable.',
@@ -143,8 +116,9 @@ export class RegistrationController {
       'Undeliverable address': M.invalidEmail,
       ...MALFORMED_JSON,
     },
+    RATE_LIMIT,
   )
-  @ApiError(409, 'The address already has an account.', 'Email already registered.')
+  @ApiError(409, 'The address already has an account.', 'Email already registered.', RATE_LIMIT)
   @ApiError(
     429,
     'A code went out less than the cooldown ago, five codes already did, or this IP sent too many requests.',
@@ -153,16 +127,18 @@ export class RegistrationController {
       'Send limit': M.sendLimit,
       ...PER_IP_LIMIT,
     },
+    RATE_LIMIT,
   )
   @ApiError(
     503,
     'The code could not be e-mailed (nothing is kept: register again), e-mail validation is down ' +
-      'with EMAIL_VALIDATION_FAIL_OPEN=false, or a store does not answer.',
+      'with EMAIL_VALIDATION_FAIL_OPEN=false, a store does not answer, or this instance is shutting down.',
     {
       'E-mail not sent': M.sendFailed,
       'E-mail validation down': EMAIL_VALIDATION_UNAVAILABLE,
       ...STORE_UNAVAILABLE,
     },
+    RATE_LIMIT,
   )
   register(@Body() body: RegisterDto): Promise<OtpSentResponse> {
     return this.registerUseCase.execute(body);
@@ -208,12 +184,18 @@ export class RegistrationController {
     type: OtpSentResponse,
     example: OTP_SENT_EXAMPLE,
     description: 'New code sent.',
+    headers: RATE_LIMIT,
   })
-  @ApiError(400, 'No pending registration for this address, or an invalid field.', {
-    'No pending registration': M.otpExpiredOrInvalid,
-    'Invalid field': ['email must be a valid email address'],
-    ...MALFORMED_JSON,
-  })
+  @ApiError(
+    400,
+    'No pending registration for this address, or an invalid field.',
+    {
+      'No pending registration': M.otpExpiredOrInvalid,
+      'Invalid field': ['email must be a valid email address'],
+      ...MALFORMED_JSON,
+    },
+    RATE_LIMIT,
+  )
   @ApiError(
     429,
     'A code went out less than the cooldown ago, five codes already did, or this IP sent too many requests.',
@@ -222,11 +204,14 @@ export class RegistrationController {
       'Send limit': M.sendLimit,
       ...PER_IP_LIMIT,
     },
+    RATE_LIMIT,
   )
-  @ApiError(503, 'The code could not be e-mailed, or a store does not answer.', {
-    'E-mail not sent': M.sendFailed,
-    ...STORE_UNAVAILABLE,
-  })
+  @ApiError(
+    503,
+    'The code could not be e-mailed, a store does not answer, or this instance is shutting down.',
+    { 'E-mail not sent': M.sendFailed, ...STORE_UNAVAILABLE },
+    RATE_LIMIT,
+  )
   resendOtp(@Body() body: ResendOtpDto): Promise<OtpSentResponse> {
     return this.resendOtpUseCase.execute(body);
   }
