@@ -136,9 +136,10 @@ export class SessionController {
   })
   @ApiError(
     400,
-    "Missing, invalid, revoked, or another user's refresh token (then nothing is revoked).",
+    "Missing, not a string, invalid, revoked, or another user's refresh token (then nothing is revoked).",
     {
       Missing: M.refreshTokenRequired,
+      'Not a string': ['refresh_token must be a string'],
       'Invalid token': M.invalidLogoutToken,
       ...MALFORMED_JSON,
     },
