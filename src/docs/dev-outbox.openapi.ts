@@ -1,4 +1,5 @@
 import type { PathItemObject } from '@nestjs/swagger';
+import { NO_STORE } from '../common/http/api-response-headers.js';
 
 /** Where the JSON outbox is served (`mail/dev-outbox.controller.ts`). */
 export const OUTBOX_JSON_PATH = '/dev/outbox.json';
@@ -11,6 +12,7 @@ export const OUTBOX_PATH_ITEM: PathItemObject = {
   get: {
     tags: ['Operations'],
     operationId: 'listOutbox',
+    security: [],
     summary: 'The development outbox',
     description:
       'The e-mails the service sent, newest first (the last 100), verification codes and reset tokens ' +
@@ -19,6 +21,7 @@ export const OUTBOX_PATH_ITEM: PathItemObject = {
     responses: {
       '200': {
         description: 'The e-mails, newest first.',
+        headers: NO_STORE,
         content: {
           'application/json': {
             schema: {

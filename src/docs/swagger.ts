@@ -1,6 +1,22 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { createRequire } from 'node:module';
 import { OUTBOX_JSON_PATH, OUTBOX_PATH_ITEM } from './dev-outbox.openapi.js';
+
+/**
+ * The package's own `package.json`, by its name (a package may import itself through its
+ * `exports`): the same from `dist/` as from the tests' build or from a host's `node_modules`.
+ */
+const PACKAGE = createRequire(import.meta.url)('otp-auth/package.json') as {
+  version: string;
+  license: string;
+};
+
+/** The name of the Bearer security scheme. */
+const BEARER = 'bearer';
+
+/** Where the API's paths start: SPEC writes them, and the document lists them, with the slash. */
+const API_PATHS = '/api/';
 
 /** What the docs need to know of the service they describe. */
 export interface SwaggerSetupOptions {
@@ -39,21 +55,59 @@ for field validation errors; a \`429\` tells how long to wait in \`Retry-After\`
 }
 
 /**
- * Serves Swagger UI at `/docs` and the OpenAPI document at `/docs-json`: tags by area, the Bearer
- * scheme (kept across reloads), and the development outbox when it is on.
+ * The API's paths as SPEC writes them, with the trailing slash (`/api/users/login/`); both forms
+ * are served. Swagger UI's "Try it out" calls the path as listed.
  */
-export function setUpSwagger(app: INestApplication, options: SwaggerSetupOptions): void {
+function withTrailingSlash(paths: OpenAPIObject['paths']): OpenAPIObject['paths'] {
+  return Object.fromEntries(
+    Object.entries(paths).map(([path, item]) => [
+      path.startsWith(API_PATHS) && !path.endsWith('/') ? `${path}/` : path,
+      item,
+    ]),
+  );
+}
+
+/**
+ * Every operation states its security: the document's default is the Bearer token, as the
+ * global guard's is, and an operation that does not ask for it (`BearerAuth()`) is `@Public()`,
+ * which the document says with an empty requirement. (An empty `@ApiSecurity` list is dropped by
+ * @nestjs/swagger, hence this step.)
+ */
+function withPublicOperationsMarked(paths: OpenAPIObject['paths']): void {
+  for (const item of Object.values(paths)) {
+    for (const operation of [item.get, item.post, item.patch, item.put, item.delete]) {
+      if (operation && !operation.security) operation.security = [];
+    }
+  }
+}
+
+/**
+ * The OpenAPI document of the app: tags by area, the Bearer scheme as the default requirement,
+ * the package's version, a relative server (the origin the docs are loaded from), and the
+ * development outbox when it is on.
+ */
+export function createOpenApiDocument(
+  app: INestApplication,
+  options: SwaggerSetupOptions,
+): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('otp-auth')
     .setDescription(introduction(options))
-    .setVersion('1.0')
-    .addBearerAuth({
-      type: 'http',
-      scheme: 'bearer',
-      bearerFormat: 'JWT',
-      description:
-        'The `access` token from login (or refresh, or change-password), without "Bearer".',
-    })
+    .setVersion(PACKAGE.version)
+    .setLicense(PACKAGE.license, `https://spdx.org/licenses/${PACKAGE.license}.html`)
+    // Relative: "Try it out" calls the host the page came from, whatever name it was reached by.
+    .addServer('/', 'This service (the origin these docs were loaded from)')
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          'The `access` token from login (or refresh, or change-password), without "Bearer".',
+      },
+      BEARER,
+    )
+    .addSecurityRequirements(BEARER)
     .addTag('Registration', 'Register, confirm the e-mailed code, resend it')
     .addTag('Session', 'Log in, rotate the refresh token, log out')
     .addTag('Sessions', 'Your sessions on each device: list them, end one, end the others')
@@ -73,7 +127,17 @@ export function setUpSwagger(app: INestApplication, options: SwaggerSetupOptions
     operationIdFactory: (_controllerKey: string, methodKey: string) => methodKey,
   });
   if (options.outboxEnabled) document.paths[OUTBOX_JSON_PATH] = OUTBOX_PATH_ITEM;
-  SwaggerModule.setup('docs', app, document, {
+  document.paths = withTrailingSlash(document.paths);
+  withPublicOperationsMarked(document.paths);
+  return document;
+}
+
+/**
+ * Serves Swagger UI at `/docs` and the OpenAPI document at `/docs-json`, the Bearer token kept
+ * across reloads.
+ */
+export function setUpSwagger(app: INestApplication, options: SwaggerSetupOptions): void {
+  SwaggerModule.setup('docs', app, createOpenApiDocument(app, options), {
     jsonDocumentUrl: 'docs-json',
     customSiteTitle: 'otp-auth · API docs',
     swaggerOptions: { persistAuthorization: true, displayRequestDuration: true },

@@ -7,14 +7,7 @@ import {
   Post,
   UseGuards,
 } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiOkResponse,
-  ApiCreatedResponse,
-  ApiOperation,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { Public } from '../auth/decorators/public.decorator.js';
 import {
@@ -25,13 +18,12 @@ import {
   PER_IP_LIMIT,
   STORE_UNAVAILABLE,
 } from '../common/http/api-error.decorator.js';
-import { BodyErrorMessages } from '../common/http/body-errors.js';
+import { RATE_LIMIT } from '../common/http/api-response-headers.js';
 import { EMAIL_VALIDATION_UNAVAILABLE } from '../email-validation/email-validation.service.js';
 import { ConfirmOtpUseCase } from './confirm-otp.usecase.js';
 import { ConfirmOtpDto } from './dto/confirm-otp.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
 import {
-  InvalidOtpResponse,
   OtpSentResponse,
   RegistrationStartedResponse,
   UserRegisteredResponse,
@@ -82,6 +74,7 @@ const ApiSendRefusals = (): MethodDecorator =>
       'Wrong codes per address': M.addressFailureCap,
       ...PER_IP_LIMIT,
     },
+    RATE_LIMIT,
   );
 
 /** The responses of confirm-otp, shared with its verify-otp alias so that their docs cannot drift. */
@@ -90,6 +83,7 @@ const ApiConfirmResponses = (): MethodDecorator =>
     ApiCreatedResponse({
       type: UserRegisteredResponse,
       description: 'Account created.',
+      headers: RATE_LIMIT,
       example: {
         message: M.userRegistered,
         user: {
@@ -99,53 +93,25 @@ const ApiConfirmResponses = (): MethodDecorator =>
         },
       },
     }),
-    ApiResponse({
-      status: 400,
-      type: InvalidOtpResponse,
-      description:
-        'Wrong code (with `attempts_remaining`: the guesses left, for the registration and for the ' +
+    ApiError(
+      400,
+      'Wrong code (with `attempts_remaining`: the guesses left, for the registration and for the ' +
         'address), no pending registration (never registered, expired, or ended; or no pending one ' +
         'with that `registration_id`), or an invalid field.',
-      examples: {
-        'Wrong code': {
-          summary: 'Wrong code',
-          value: {
-            statusCode: 400,
-            error: 'Bad Request',
-            message: M.invalidOtp,
-            attempts_remaining: 4,
-          },
-        },
-        'No pending registration': {
-          summary: 'No pending registration',
-          value: { statusCode: 400, error: 'Bad Request', message: M.otpExpiredOrInvalid },
-        },
-        'Invalid field': {
-          summary: 'Invalid field',
-          value: {
-            statusCode: 400,
-            error: 'Bad Request',
-            message: ['otp must be a string of 4 to 10 digits'],
-          },
-        },
-        'Invalid registration_id': {
-          summary: 'Invalid registration_id',
-          value: { statusCode: 400, error: 'Bad Request', message: [INVALID_REGISTRATION_ID] },
-        },
-        'Malformed JSON': {
-          summary: 'Malformed JSON',
-          value: {
-            statusCode: 400,
-            error: 'Bad Request',
-            message: BodyErrorMessages.malformedJson,
-          },
-        },
+      {
+        'Wrong code': { message: M.invalidOtp, attempts_remaining: 4 },
+        'No pending registration': M.otpExpiredOrInvalid,
+        'Invalid field': ['otp must be a string of 4 to 10 digits'],
+        'Invalid registration_id': [INVALID_REGISTRATION_ID],
+        ...MALFORMED_JSON,
       },
-    }),
+      RATE_LIMIT,
+    ),
     ApiError(
       409,
       'The account was created meanwhile (a parallel confirmation).',
       'Email already registered.',
+      RATE_LIMIT,
     ),
     ApiError(
       429,
@@ -159,6 +125,7 @@ const ApiConfirmResponses = (): MethodDecorator =>
         'Wrong codes per address': M.addressFailureCap,
         ...PER_IP_LIMIT,
       },
+      RATE_LIMIT,
     ),
   );
 
@@ -167,7 +134,7 @@ const ApiConfirmResponses = (): MethodDecorator =>
 @Public()
 @UseGuards(ThrottlerGuard)
 @ApiBodyErrors()
-@ApiStoreUnavailable()
+@ApiStoreUnavailable(RATE_LIMIT)
 @Controller()
 export class RegistrationController {
   constructor(
@@ -194,6 +161,7 @@ export class RegistrationController {
     type: RegistrationStartedResponse,
     example: REGISTRATION_STARTED_EXAMPLE,
     description: 'Code sent.',
+    headers: RATE_LIMIT,
   })
   @ApiError(
     400,
@@ -204,18 +172,20 @@ export class RegistrationController {
       'Undeliverable address': M.invalidEmail,
       ...MALFORMED_JSON,
     },
+    RATE_LIMIT,
   )
-  @ApiError(409, 'The address already has an account.', 'Email already registered.')
+  @ApiError(409, 'The address already has an account.', 'Email already registered.', RATE_LIMIT)
   @ApiSendRefusals()
   @ApiError(
     503,
     'The code could not be e-mailed (nothing is kept: register again), e-mail validation is down ' +
-      'with EMAIL_VALIDATION_FAIL_OPEN=false, or a store does not answer.',
+      'with EMAIL_VALIDATION_FAIL_OPEN=false, a store does not answer, or this instance is shutting down.',
     {
       'E-mail not sent': M.sendFailed,
       'E-mail validation down': EMAIL_VALIDATION_UNAVAILABLE,
       ...STORE_UNAVAILABLE,
     },
+    RATE_LIMIT,
   )
   register(@Body() body: RegisterDto): Promise<RegistrationStartedResponse> {
     return this.registerUseCase.execute(body);
@@ -269,6 +239,7 @@ export class RegistrationController {
     type: OtpSentResponse,
     example: OTP_SENT_EXAMPLE,
     description: 'New code sent.',
+    headers: RATE_LIMIT,
   })
   @ApiError(
     400,
@@ -279,12 +250,15 @@ export class RegistrationController {
       'Invalid registration_id': [INVALID_REGISTRATION_ID],
       ...MALFORMED_JSON,
     },
+    RATE_LIMIT,
+  )
+  @ApiError(
+    503,
+    'The code could not be e-mailed, a store does not answer, or this instance is shutting down.',
+    { 'E-mail not sent': M.sendFailed, ...STORE_UNAVAILABLE },
+    RATE_LIMIT,
   )
   @ApiSendRefusals()
-  @ApiError(503, 'The code could not be e-mailed, or a store does not answer.', {
-    'E-mail not sent': M.sendFailed,
-    ...STORE_UNAVAILABLE,
-  })
   resendOtp(@Body() body: ResendOtpDto): Promise<OtpSentResponse> {
     return this.resendOtpUseCase.execute(body);
   }

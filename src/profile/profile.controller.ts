@@ -3,6 +3,7 @@ import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nes
 import { BearerAuth } from '../auth/decorators/bearer-auth.decorator.js';
 import { CurrentUser, type AuthenticatedUser } from '../auth/decorators/current-user.decorator.js';
 import { ApiBodyErrors, ApiError, MALFORMED_JSON } from '../common/http/api-error.decorator.js';
+import { NO_STORE } from '../common/http/api-response-headers.js';
 import { ProfileResponse } from './dto/profile.response.js';
 import { UpdateProfileDto } from './dto/update-profile.dto.js';
 import { ProfileService } from './profile.service.js';
@@ -33,6 +34,7 @@ export class ProfileController {
     type: ProfileResponse,
     example: PROFILE_EXAMPLE,
     description: 'The signed-in user.',
+    headers: NO_STORE,
   })
   getProfile(@CurrentUser() caller: AuthenticatedUser): Promise<ProfileResponse> {
     return this.profile.get(caller.id);
@@ -50,6 +52,7 @@ export class ProfileController {
     type: ProfileResponse,
     example: { ...PROFILE_EXAMPLE, full_name: 'Ada King' },
     description: 'Updated profile.',
+    headers: NO_STORE,
   })
   @ApiError(400, 'full_name missing, empty or longer than 150 characters.', {
     'Invalid field': ['full_name should not be empty'],
@@ -71,6 +74,8 @@ export class ProfileController {
       'no longer log in.',
   })
   @ApiNoContentResponse({ description: 'Deactivated.' })
+  @ApiBodyErrors()
+  @ApiError(400, 'No body is read; one that is sent must be valid JSON.', MALFORMED_JSON)
   async deactivateAccount(@CurrentUser() caller: AuthenticatedUser): Promise<void> {
     await this.profile.deactivate(caller.id);
   }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { assertError } from '../support/http-assertions.js';
 import { SmtpSink } from '../support/smtp-sink.js';
@@ -26,7 +27,9 @@ interface OpenApiOperation {
 
 interface OpenApiDocument {
   openapi: string;
-  info: { description: string };
+  info: { description: string; version: string };
+  servers: { url: string }[];
+  security?: Record<string, string[]>[];
   tags: { name: string }[];
   paths: Record<string, Record<string, OpenApiOperation>>;
   components: {
@@ -37,37 +40,53 @@ interface OpenApiDocument {
 
 const TAGS = ['Registration', 'Session', 'Sessions', 'Password', 'Profile', 'Operations'];
 
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
+
 /** The responses the SPEC gives each endpoint; `bearer` marks the protected ones. */
 const ENDPOINTS: { method: string; path: string; codes: string[]; bearer?: true }[] = [
-  { method: 'post', path: '/api/users/register', codes: ['200', '400', '409', '429', '503'] },
-  { method: 'post', path: '/api/users/confirm-otp', codes: ['201', '400', '409', '429'] },
-  { method: 'post', path: '/api/users/verify-otp', codes: ['201', '400', '409', '429'] },
-  { method: 'post', path: '/api/users/resend-otp', codes: ['200', '400', '429', '503'] },
-  { method: 'post', path: '/api/users/login', codes: ['200', '400', '401', '429'] },
-  { method: 'post', path: '/api/users/token/refresh', codes: ['200', '400', '401', '503'] },
-  { method: 'post', path: '/api/users/logout', codes: ['200', '400', '401', '503'], bearer: true },
-  { method: 'post', path: '/api/users/logout-all', codes: ['200', '401', '503'], bearer: true },
-  { method: 'post', path: '/api/users/forgot-password', codes: ['200', '400'] },
-  { method: 'post', path: '/api/users/reset-password', codes: ['200', '400'] },
+  { method: 'post', path: '/api/users/register/', codes: ['200', '400', '409', '429', '503'] },
+  { method: 'post', path: '/api/users/confirm-otp/', codes: ['201', '400', '409', '429'] },
+  { method: 'post', path: '/api/users/verify-otp/', codes: ['201', '400', '409', '429'] },
+  { method: 'post', path: '/api/users/resend-otp/', codes: ['200', '400', '429', '503'] },
+  { method: 'post', path: '/api/users/login/', codes: ['200', '400', '401', '429'] },
+  { method: 'post', path: '/api/users/token/refresh/', codes: ['200', '400', '401', '503'] },
+  { method: 'post', path: '/api/users/logout/', codes: ['200', '400', '401', '503'], bearer: true },
   {
     method: 'post',
-    path: '/api/users/change-password',
+    path: '/api/users/logout-all/',
     codes: ['200', '400', '401', '503'],
     bearer: true,
   },
-  { method: 'get', path: '/api/users/me', codes: ['200', '401', '503'], bearer: true },
-  { method: 'patch', path: '/api/users/me', codes: ['200', '400', '401'], bearer: true },
-  { method: 'delete', path: '/api/users/me', codes: ['204', '401'], bearer: true },
-  { method: 'get', path: '/api/users/sessions', codes: ['200', '400', '401', '503'], bearer: true },
+  { method: 'post', path: '/api/users/forgot-password/', codes: ['200', '400'] },
+  { method: 'post', path: '/api/users/reset-password/', codes: ['200', '400'] },
+  {
+    method: 'post',
+    path: '/api/users/change-password/',
+    codes: ['200', '400', '401', '503'],
+    bearer: true,
+  },
+  { method: 'get', path: '/api/users/me/', codes: ['200', '401', '503'], bearer: true },
+  { method: 'patch', path: '/api/users/me/', codes: ['200', '400', '401'], bearer: true },
+  { method: 'delete', path: '/api/users/me/', codes: ['204', '400', '401', '503'], bearer: true },
+  {
+    method: 'get',
+    path: '/api/users/sessions/',
+    codes: ['200', '400', '401', '503'],
+    bearer: true,
+  },
   {
     method: 'delete',
-    path: '/api/users/sessions/{id}',
+    path: '/api/users/sessions/{id}/',
     codes: ['204', '401', '404', '503'],
     bearer: true,
   },
   {
     method: 'post',
-    path: '/api/users/sessions/revoke-others',
+    path: '/api/users/sessions/revoke-others/',
     codes: ['200', '401', '503'],
     bearer: true,
   },
@@ -75,13 +94,13 @@ const ENDPOINTS: { method: string; path: string; codes: string[]; bearer?: true 
   { method: 'get', path: '/.well-known/jwks.json', codes: ['200', '404'] },
 ];
 
-/** Endpoints that read a JSON body: they also answer 413 and 415 and have a request schema. */
+/** Endpoints that read a JSON body: they have a request schema. */
 const WITH_BODY = ENDPOINTS.filter(
   ({ method, path }) =>
     method !== 'get' &&
     method !== 'delete' &&
-    !path.endsWith('logout-all') &&
-    !path.endsWith('revoke-others'),
+    !path.endsWith('logout-all/') &&
+    !path.endsWith('revoke-others/'),
 );
 
 /** Every example body of a response, named for the messages. */
@@ -184,11 +203,11 @@ describe('operations: health and API docs', () => {
     for (const { method, path } of ENDPOINTS) {
       assert.ok(document.paths[path]?.[method], `${method.toUpperCase()} ${path} is missing`);
     }
-    assert.equal(document.paths['/api/users/verify-otp'].post.deprecated, true);
+    assert.equal(document.paths['/api/users/verify-otp/'].post.deprecated, true);
     const deprecated = operationsOf(document).filter(([, op]) => op.deprecated);
     assert.deepEqual(
       deprecated.map(([name]) => name),
-      ['POST /api/users/verify-otp'],
+      ['POST /api/users/verify-otp/'],
     );
   });
 
@@ -225,9 +244,8 @@ describe('operations: health and API docs', () => {
     const name = `${method.toUpperCase()} ${path}`;
     it(`documents ${name} with every response code of the SPEC`, () => {
       const op = document.paths[path][method];
-      const expected = WITH_BODY.some((e) => e.method === method && e.path === path)
-        ? [...codes, '413', '415']
-        : codes;
+      // A body sent to any of them is read (and may be too large, or not JSON), used or not.
+      const expected = method === 'get' ? codes : [...codes, '413', '415'];
       for (const code of expected) {
         assert.ok(op.responses[code], `${name}: response ${code} is not documented`);
       }
@@ -267,15 +285,26 @@ describe('operations: health and API docs', () => {
     }
   });
 
-  it('asks for the Bearer token on the protected endpoints only', () => {
+  it('asks for the Bearer token by default, and says so of each operation: none on the public ones', () => {
     const scheme = document.components.securitySchemes?.bearer;
     assert.equal(scheme?.type, 'http');
     assert.equal(scheme?.scheme, 'bearer');
+    assert.deepEqual(document.security, [{ bearer: [] }]);
     for (const { method, path, bearer } of ENDPOINTS) {
       const security = document.paths[path][method].security;
-      if (bearer) assert.deepEqual(security, [{ bearer: [] }], `${method} ${path}`);
-      else assert.equal(security, undefined, `${method} ${path} asks for a token`);
+      assert.deepEqual(security, bearer ? [{ bearer: [] }] : [], `${method} ${path}`);
     }
+  });
+
+  it("lists the API's paths with the trailing slash, as SPEC writes them, and the package's version", () => {
+    const apiPaths = Object.keys(document.paths).filter((path) => path.startsWith('/api/'));
+    assert.ok(apiPaths.length > 0);
+    for (const path of apiPaths) assert.match(path, /\/$/, path);
+    assert.equal(document.info.version, PACKAGE_VERSION);
+    assert.deepEqual(
+      document.servers.map((server) => server.url),
+      ['/'],
+    );
   });
 
   it('documents the development outbox, which is on here', () => {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Environment } from '../../src/config/environment.js';
+import { parseEnvironment, type Environment } from '../../src/config/environment.js';
+import { contractFor } from './openapi-contract.js';
 import { ApiClient, TEST_JWT_SECRET } from './test-app.js';
 
 /** The Node 24 binary of the `node` devDependency, the one `npm start` uses. */
@@ -33,20 +34,15 @@ export class ServiceProcess extends ApiClient {
   private readonly child: ChildProcess;
   private running = true;
 
-  private constructor(env: Environment, cwd: string) {
+  private constructor(
+    private readonly env: Environment,
+    cwd: string,
+  ) {
     super();
     this.child = spawn(NODE_BINARY, [SERVICE_MAIN], {
       cwd,
       // Only what the test sets: no .env of the developer, no variable of the test process.
-      env: {
-        PATH: process.env.PATH ?? '',
-        NO_COLOR: '1',
-        NODE_ENV: 'test',
-        JWT_SECRET: TEST_JWT_SECRET,
-        RATE_LIMIT_PER_IP: '100000',
-        PORT: '0',
-        ...env,
-      },
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
@@ -74,7 +70,18 @@ export class ServiceProcess extends ApiClient {
    * port) without waiting: for a start that is to fail, read `output` once `exited` resolves.
    */
   static launch(env: Environment, cwd: string): ServiceProcess {
-    return new ServiceProcess(env, cwd);
+    return new ServiceProcess(
+      {
+        PATH: process.env.PATH ?? '',
+        NO_COLOR: '1',
+        NODE_ENV: 'test',
+        JWT_SECRET: TEST_JWT_SECRET,
+        RATE_LIMIT_PER_IP: '100000',
+        PORT: '0',
+        ...env,
+      },
+      cwd,
+    );
   }
 
   /**
@@ -93,7 +100,16 @@ export class ServiceProcess extends ApiClient {
     }
     const port = /listening on http:\/\/\S+:(\d+)/.exec(service.output)![1];
     service.baseUrl = `http://127.0.0.1:${port}`;
+    service.contract = await contractFor({
+      outboxServed: service.config().otpAuth.mail.outboxEnabled,
+      load: async () => (await fetch(`${service.baseUrl}/docs-json`)).json(),
+    });
     return service;
+  }
+
+  /** The configuration the process runs with (it started, so it is valid). */
+  private config() {
+    return parseEnvironment(this.env, { developmentSecret: () => TEST_JWT_SECRET });
   }
 
   get pid(): number {

@@ -4,7 +4,9 @@ import type { AppConfig, Environment } from '../../src/config/environment.js';
 import { loadAppConfig } from '../../src/config/load-app-config.js';
 import type { DataSource } from 'typeorm';
 import { OTP_AUTH_DATA_SOURCE } from '../../src/database/otp-auth-repositories.js';
+import { createOpenApiDocument } from '../../src/docs/swagger.js';
 import { CapturedLogger } from './captured-logger.js';
+import { contractFor, type OpenApiContract } from './openapi-contract.js';
 import { createTestStorage, type TestStorage } from './test-storage.js';
 
 /** How long a test request may take before the test gives up on it. */
@@ -37,21 +39,25 @@ export interface TestResponse<T = ApiBody> {
 
 /**
  * HTTP access to a running service (an app in this process, or a service process): the tests'
- * helpers take one of these, so that they work against either.
+ * helpers take one of these, so that they work against either. Every answer of the API is checked
+ * against the service's OpenAPI document: one that does not match it throws (see
+ * `openapi-contract.ts`), so the docs and the service cannot drift apart unnoticed.
  */
 export class ApiClient {
   /**
    * @param baseUrl `http://127.0.0.1:<port>`, without a trailing slash.
    * @param defaultHeaders sent with every request (an `X-Forwarded-For`, say).
+   * @param contract the service's OpenAPI document, which every answer must match.
    */
   constructor(
     public baseUrl = '',
     readonly defaultHeaders: Record<string, string> = {},
+    protected contract?: OpenApiContract,
   ) {}
 
   /** A client of the same service that sends `headers` with every request. */
   withHeaders(headers: Record<string, string>): ApiClient {
-    return new ApiClient(this.baseUrl, { ...this.defaultHeaders, ...headers });
+    return new ApiClient(this.baseUrl, { ...this.defaultHeaders, ...headers }, this.contract);
   }
 
   /**
@@ -86,6 +92,13 @@ export class ApiClient {
       signal: AbortSignal.timeout(options.timeoutMs ?? REQUEST_TIMEOUT_MS),
     });
     const text = await response.text();
+    this.contract?.verify({
+      method,
+      path,
+      status: response.status,
+      headers: response.headers,
+      text,
+    });
     let parsed: unknown = text;
     try {
       parsed = JSON.parse(text);
@@ -153,6 +166,15 @@ export class TestApp extends ApiClient {
     try {
       this.app = await createApp(this.config, { logger: this.logger });
       await this.app.listen({ port, host: '127.0.0.1' });
+      const outboxEnabled = this.config.otpAuth.mail.outboxEnabled;
+      this.contract = await contractFor({
+        outboxServed: outboxEnabled,
+        // Built from this app, as /docs-json serves it (production apps serve none).
+        load: () =>
+          Promise.resolve(
+            JSON.parse(JSON.stringify(createOpenApiDocument(this.app, { outboxEnabled }))),
+          ),
+      });
     } catch (error) {
       await this.app?.close();
       if (!storage) await this.storage.remove();

@@ -3,7 +3,7 @@ import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { NewPasswordField } from './new-password.field.js';
 
 export class ChangePasswordDto {
-  @ApiProperty({ example: 'correct horse battery staple' })
+  @ApiProperty({ example: 'correct horse battery staple', minLength: 1, maxLength: 1024 })
   // Bottom-up with stopAtFirstError: the type check must run first (see register.dto.ts).
   @MaxLength(1024)
   @IsNotEmpty()

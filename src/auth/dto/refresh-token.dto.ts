@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import { getSchemaPath, type SchemaObject } from '@nestjs/swagger';
 import { AuthMessages } from '../auth.messages.js';
 import { TokenField } from './token-field.decorator.js';
 
@@ -30,3 +31,13 @@ export function presentedRefreshToken(body: RefreshTokenDto): string {
   if (!token) throw new BadRequestException(AuthMessages.refreshTokenRequired);
   return token;
 }
+
+/**
+ * The refresh body as documented: either field, and one of them is required (a body with neither
+ * gets 400 "Refresh token is required."), which a class's properties cannot say.
+ */
+export const REFRESH_TOKEN_BODY: SchemaObject = {
+  allOf: [{ $ref: getSchemaPath(RefreshTokenDto) }],
+  anyOf: [{ required: ['refresh'] }, { required: ['refresh_token'] }],
+  example: { refresh: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…' },
+};

@@ -12,6 +12,7 @@ export const TokenField = (description: string, required = true): PropertyDecora
     ApiProperty({
       description,
       required,
+      minLength: 1,
       maxLength: MAX_TOKEN_LENGTH,
       example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…',
     }),

@@ -22,10 +22,14 @@ export class TokenPairResponse {
   })
   refresh: string;
 
-  @ApiProperty({ example: 'Bearer' })
+  @ApiProperty({ enum: ['Bearer'], example: 'Bearer' })
   token_type: 'Bearer';
 
-  @ApiProperty({ example: 900, description: 'Seconds until the access token expires.' })
+  @ApiProperty({
+    type: 'integer',
+    example: 900,
+    description: 'Seconds until the access token expires.',
+  })
   expires_in: number;
 }
 

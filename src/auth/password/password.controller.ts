@@ -9,6 +9,7 @@ import {
   MALFORMED_JSON,
   PER_IP_LIMIT,
 } from '../../common/http/api-error.decorator.js';
+import { NO_STORE, RATE_LIMIT } from '../../common/http/api-response-headers.js';
 import { AuthMessages as M } from '../auth.messages.js';
 import { BearerAuth } from '../decorators/bearer-auth.decorator.js';
 import { CurrentUser, type AuthenticatedUser } from '../decorators/current-user.decorator.js';
@@ -55,12 +56,16 @@ export class PasswordController {
     example: { message: M.resetLinkSent },
     description:
       'Accepted (`reset_token` only with AUTH_EXPOSE_RESET_TOKEN=true outside production).',
+    headers: { ...NO_STORE, ...RATE_LIMIT },
   })
-  @ApiError(400, 'The e-mail is missing or malformed.', {
-    'Invalid field': ['email must be a valid email address'],
-    ...MALFORMED_JSON,
-  })
-  @ApiError(429, 'Too many requests from this IP.', PER_IP_LIMIT)
+  @ApiError(
+    400,
+    'The e-mail is missing or malformed.',
+    { 'Invalid field': ['email must be a valid email address'], ...MALFORMED_JSON },
+    RATE_LIMIT,
+  )
+  @ApiError(429, 'Too many requests from this IP.', PER_IP_LIMIT, RATE_LIMIT)
+  @ApiStoreUnavailable(RATE_LIMIT)
   forgotPassword(@Body() body: ForgotPasswordDto): Promise<ResetTokenExposedResponse> {
     return this.forgotUseCase.execute(body);
   }
@@ -79,14 +84,21 @@ export class PasswordController {
     type: MessageResponse,
     example: { message: M.passwordReset },
     description: 'Password replaced.',
+    headers: RATE_LIMIT,
   })
-  @ApiError(400, 'Missing, expired, used or invalid token, or a password that breaks the policy.', {
-    'Missing token': M.resetTokenRequired,
-    'Invalid token': M.invalidResetToken,
-    'Password policy': ['This password is too common.'],
-    ...MALFORMED_JSON,
-  })
-  @ApiError(429, 'Too many requests from this IP.', PER_IP_LIMIT)
+  @ApiError(
+    400,
+    'Missing, expired, used or invalid token, or a password that breaks the policy.',
+    {
+      'Missing token': M.resetTokenRequired,
+      'Invalid token': M.invalidResetToken,
+      'Password policy': ['This password is too common.'],
+      ...MALFORMED_JSON,
+    },
+    RATE_LIMIT,
+  )
+  @ApiError(429, 'Too many requests from this IP.', PER_IP_LIMIT, RATE_LIMIT)
+  @ApiStoreUnavailable(RATE_LIMIT)
   resetPassword(@Body() body: ResetPasswordDto): Promise<MessageResponse> {
     return this.resetUseCase.execute(body);
   }
@@ -104,6 +116,7 @@ export class PasswordController {
     type: TokenPairResponse,
     example: TOKEN_PAIR_EXAMPLE,
     description: 'Password changed; new tokens (authorize again with the new `access`).',
+    headers: NO_STORE,
   })
   @ApiError(400, 'Wrong current password, or a new password that breaks the policy.', {
     'Wrong current password': M.currentPasswordIncorrect,

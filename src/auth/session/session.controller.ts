@@ -1,5 +1,5 @@
 import { Body, Controller, Header, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { MessageResponse } from '../../common/dto/message.response.js';
 import {
@@ -9,13 +9,18 @@ import {
   MALFORMED_JSON,
   PER_IP_LIMIT,
 } from '../../common/http/api-error.decorator.js';
+import { NO_STORE, RATE_LIMIT } from '../../common/http/api-response-headers.js';
 import { AuthMessages as M } from '../auth.messages.js';
 import { BearerAuth } from '../decorators/bearer-auth.decorator.js';
 import { CurrentUser, type AuthenticatedUser } from '../decorators/current-user.decorator.js';
 import { RequestClient } from '../decorators/login-client.decorator.js';
 import { Public } from '../decorators/public.decorator.js';
 import { LoginDto } from '../dto/login.dto.js';
-import { RefreshTokenDto, TWO_REFRESH_TOKENS } from '../dto/refresh-token.dto.js';
+import {
+  REFRESH_TOKEN_BODY,
+  RefreshTokenDto,
+  TWO_REFRESH_TOKENS,
+} from '../dto/refresh-token.dto.js';
 import { TOKEN_PAIR_EXAMPLE, TokenPairResponse } from '../dto/token-pair.response.js';
 import { LoginUseCase } from './login.usecase.js';
 import { LogoutAllUseCase } from './logout-all.usecase.js';
@@ -52,21 +57,30 @@ export class SessionController {
     type: TokenPairResponse,
     example: TOKEN_PAIR_EXAMPLE,
     description: 'Signed in.',
+    headers: { ...NO_STORE, ...RATE_LIMIT },
   })
-  @ApiError(400, 'A field is missing or invalid.', {
-    'Invalid fields': ['email must be a valid email address', 'password must be a string'],
-    ...MALFORMED_JSON,
-  })
+  @ApiError(
+    400,
+    'A field is missing or invalid.',
+    {
+      'Invalid fields': ['email must be a valid email address', 'password must be a string'],
+      ...MALFORMED_JSON,
+    },
+    RATE_LIMIT,
+  )
   @ApiError(
     401,
     'Unknown e-mail, wrong password or deactivated account (the same answer for all).',
     M.invalidCredentials,
+    RATE_LIMIT,
   )
   @ApiError(
     429,
     'Too many failed logins for this account (15 minutes), or too many requests from this IP.',
     { 'Failed logins': M.tooManyLoginFailures, ...PER_IP_LIMIT },
+    RATE_LIMIT,
   )
+  @ApiStoreUnavailable(RATE_LIMIT)
   login(@Body() body: LoginDto, @RequestClient() client: LoginClient): Promise<TokenPairResponse> {
     return this.loginUseCase.execute(body, client);
   }
@@ -81,19 +95,33 @@ export class SessionController {
     description:
       'Returns a new pair; the presented refresh token stops working. Presenting a rotated token again revokes the whole session (reuse detection).',
   })
-  @ApiOkResponse({ type: TokenPairResponse, example: TOKEN_PAIR_EXAMPLE, description: 'New pair.' })
-  @ApiError(400, 'The refresh field is missing, not a string, too long, or two different tokens.', {
-    Missing: M.refreshTokenRequired,
-    'Not a string': ['refresh must be a string'],
-    'Two different tokens': [TWO_REFRESH_TOKENS],
-    ...MALFORMED_JSON,
+  @ApiExtraModels(RefreshTokenDto)
+  @ApiBody({ schema: REFRESH_TOKEN_BODY })
+  @ApiOkResponse({
+    type: TokenPairResponse,
+    example: TOKEN_PAIR_EXAMPLE,
+    description: 'New pair.',
+    headers: { ...NO_STORE, ...RATE_LIMIT },
   })
+  @ApiError(
+    400,
+    'The refresh field is missing, empty, not a string, too long, or two different tokens.',
+    {
+      Missing: M.refreshTokenRequired,
+      'Not a string': ['refresh must be a string'],
+      'Two different tokens': [TWO_REFRESH_TOKENS],
+      ...MALFORMED_JSON,
+    },
+    RATE_LIMIT,
+  )
   @ApiError(
     401,
     'Expired, tampered, revoked, reused or not a refresh token.',
     M.invalidRefreshToken,
+    RATE_LIMIT,
   )
-  @ApiError(429, 'Too many requests from this IP.', PER_IP_LIMIT)
+  @ApiError(429, 'Too many requests from this IP.', PER_IP_LIMIT, RATE_LIMIT)
+  @ApiStoreUnavailable(RATE_LIMIT)
   refresh(@Body() body: RefreshTokenDto): Promise<TokenPairResponse> {
     return this.refreshUseCase.execute(body);
   }
@@ -108,6 +136,7 @@ export class SessionController {
       'token as Bearer. Revokes the ' +
       'refresh token and the access token used for the call, at once.',
   })
+  @ApiBody({ schema: REFRESH_TOKEN_BODY })
   @ApiOkResponse({
     type: MessageResponse,
     example: { message: M.loggedOut },
@@ -115,9 +144,10 @@ export class SessionController {
   })
   @ApiError(
     400,
-    "Missing, invalid, revoked, or another user's refresh token (then nothing is revoked).",
+    "Missing, not a string, invalid, revoked, or another user's refresh token (then nothing is revoked).",
     {
       Missing: M.refreshTokenRequired,
+      'Not a string': ['refresh_token must be a string'],
       'Invalid token': M.invalidLogoutToken,
       'Two different tokens': [TWO_REFRESH_TOKENS],
       ...MALFORMED_JSON,
@@ -144,6 +174,7 @@ export class SessionController {
     example: { message: M.loggedOutEverywhere },
     description: 'All sessions ended.',
   })
+  @ApiError(400, 'A body was sent, and it is not valid JSON.', MALFORMED_JSON)
   logoutAll(@CurrentUser() caller: AuthenticatedUser): Promise<MessageResponse> {
     return this.logoutAllUseCase.execute(caller);
   }

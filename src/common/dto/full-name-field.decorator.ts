@@ -15,5 +15,10 @@ export const FullNameField = (example: string): PropertyDecorator =>
     MaxLength(150),
     StorableText(),
     Trim(),
-    ApiProperty({ example, minLength: 1, maxLength: 150 }),
+    ApiProperty({
+      example,
+      minLength: 1,
+      maxLength: 150,
+      description: '1 to 150 characters once trimmed.',
+    }),
   );

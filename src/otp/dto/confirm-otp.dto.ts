@@ -10,6 +10,9 @@ export class ConfirmOtpDto {
   @ApiProperty({
     example: '042917',
     description: 'The code from the e-mail, as a string of digits.',
+    pattern: '^[0-9]{4,10}$',
+    minLength: 4,
+    maxLength: 10,
   })
   // Bottom-up, like every field: the type check reports first (see register.dto.ts).
   @Matches(/^\d{4,10}$/, { message: 'otp must be a string of 4 to 10 digits' })

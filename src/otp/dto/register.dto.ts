@@ -8,7 +8,14 @@ export class RegisterDto {
   email: string;
 
   /** Checked exactly as received (no trimming) by the password policy. */
-  @ApiProperty({ example: 'correct horse battery staple', minLength: 8, maxLength: 128 })
+  @ApiProperty({
+    example: 'correct horse battery staple',
+    description:
+      'PASSWORD_MIN_LENGTH (8 by default) to 128 characters, not a common password, not all digits, ' +
+      'not like the e-mail or the name.',
+    minLength: 8,
+    maxLength: 128,
+  })
   // Validators apply bottom-up and only the first failure is reported (stopAtFirstError): the
   // type check comes last, so that a missing or non-string value is reported as such.
   @MaxLength(1024)

@@ -4,7 +4,7 @@ export class OtpSentResponse {
   @ApiProperty({ example: 'OTP sent to your email.' })
   message: string;
 
-  @ApiProperty({ example: 600, description: 'Seconds until the code expires.' })
+  @ApiProperty({ type: 'integer', example: 600, description: 'Seconds until the code expires.' })
   expires_in: number;
 }
 
@@ -36,18 +36,4 @@ export class UserRegisteredResponse {
 
   @ApiProperty({ type: RegisteredUser })
   user: RegisteredUser;
-}
-
-export class InvalidOtpResponse {
-  @ApiProperty({ example: 400 })
-  statusCode: number;
-
-  @ApiProperty({ example: 'Bad Request' })
-  error: string;
-
-  @ApiProperty({ example: 'Invalid OTP.' })
-  message: string;
-
-  @ApiProperty({ example: 4 })
-  attempts_remaining: number;
 }
