@@ -96,6 +96,8 @@ function describeErrors(errors: AjvError[] | null | undefined): string {
  */
 export class OpenApiContract {
   private readonly operations = new Map<string, Operation>();
+  /** Operations whose path has parameters (`/sessions/{id}/`), matched by pattern. */
+  private readonly templated: { method: string; pattern: RegExp; operation: Operation }[] = [];
 
   private constructor(
     private readonly backend: OpenAPIBackend,
@@ -103,7 +105,12 @@ export class OpenApiContract {
   ) {
     for (const [path, item] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(item)) {
-        this.operations.set(`${method.toUpperCase()} ${withoutTrailingSlash(path)}`, operation);
+        const key = withoutTrailingSlash(path);
+        this.operations.set(`${method.toUpperCase()} ${key}`, operation);
+        if (key.includes('{')) {
+          const pattern = new RegExp(`^${key.replace(/\{[^/}]+\}/g, '[^/]+')}$`);
+          this.templated.push({ method: method.toUpperCase(), pattern, operation });
+        }
       }
     }
   }
@@ -148,7 +155,7 @@ export class OpenApiContract {
     const { pathname } = new URL(exchange.path, 'http://service');
     if (!API_PATHS.test(pathname)) return [];
     const method = exchange.method.toUpperCase();
-    const operation = this.operations.get(`${method} ${withoutTrailingSlash(pathname)}`);
+    const operation = this.operationOf(method, withoutTrailingSlash(pathname));
     if (!operation) {
       tally.unrouted += 1;
       return exchange.status === 404
@@ -166,6 +173,13 @@ export class OpenApiContract {
       ...this.bodyProblems(exchange, operation, response),
       ...this.headerProblems(exchange, operation, response),
     ];
+  }
+
+  private operationOf(method: string, path: string): Operation | undefined {
+    return (
+      this.operations.get(`${method} ${path}`) ??
+      this.templated.find((entry) => entry.method === method && entry.pattern.test(path))?.operation
+    );
   }
 
   private bodyProblems(

@@ -7,7 +7,7 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiError } from '../../common/http/api-error.decorator.js';
+import { ApiBodyErrors, ApiError, MALFORMED_JSON } from '../../common/http/api-error.decorator.js';
 import { BearerAuth } from '../decorators/bearer-auth.decorator.js';
 import { CurrentUser, type AuthenticatedUser } from '../decorators/current-user.decorator.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, parseSessionPage } from './dto/session-page.query.js';
@@ -93,6 +93,8 @@ export class SessionsController {
     example: { message: M.otherSessionsRevoked, revoked: 2 },
     description: 'The other sessions are ended.',
   })
+  @ApiError(400, 'A body was sent, and it is not valid JSON.', MALFORMED_JSON)
+  @ApiBodyErrors()
   revokeOtherSessions(@CurrentUser() caller: AuthenticatedUser): Promise<RevokeOthersResponse> {
     return this.revokeOthersUseCase.execute(caller);
   }
@@ -116,6 +118,8 @@ export class SessionsController {
     "Unknown, already ended or malformed id, or another user's session (the same answer for all).",
     M.sessionNotFound,
   )
+  @ApiError(400, 'A body was sent, and it is not valid JSON.', MALFORMED_JSON)
+  @ApiBodyErrors()
   async revokeSession(
     @CurrentUser() caller: AuthenticatedUser,
     @Param('id') id: string,
