@@ -334,7 +334,8 @@ export function rawRequest(
 }
 
 /** Anything shaped like a JWT (header and payload are base64url JSON objects). */
-const JWT_PATTERN = /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]*/;
+/** Any JWT (header and payload are base64url JSON objects, so both start with `eyJ`). */
+export const JWT_PATTERN = /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]*/;
 
 /**
  * Asserts that nothing secret reached the logs of `apps`: no password or token a test used, no
