@@ -15,14 +15,11 @@ import {
   type Account,
   type SessionBody,
   type TokenPairBody,
+  UserAgents,
 } from '../support/session-helpers.js';
 import type { ReceivedMail, SmtpSink as Sink } from '../support/smtp-sink.js';
 import { SmtpSink } from '../support/smtp-sink.js';
 import { TestApp } from '../support/test-app.js';
-
-const FIREFOX_LINUX = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0';
-const CHROME_WINDOWS =
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 const REUSE_SUBJECT = 'We ended a session of your account';
 const NEW_DEVICE_SUBJECT = /^New sign-in on /;
@@ -97,7 +94,7 @@ describe('refresh-token reuse alert (new-device alerts off, the default)', () =>
 
   it("mails the owner exactly one alert naming the session's device, with no token in it", async () => {
     const { email, password } = await registerAndConfirm(app, smtp, { fullName: 'Ada Lovelace' });
-    const firefox = app.withHeaders({ 'user-agent': FIREFOX_LINUX });
+    const firefox = app.withHeaders({ 'user-agent': UserAgents.firefoxLinux });
     const first = await login(firefox, email, password);
     const second = await rotate(firefox, first.refresh);
 
@@ -128,8 +125,12 @@ describe('refresh-token reuse alert (new-device alerts off, the default)', () =>
 
   it('sends no new-device alert while AUTH_NEW_DEVICE_ALERTS is off', async () => {
     const { email, password } = await registerAndConfirm(app, smtp);
-    await login(app.withHeaders({ 'user-agent': FIREFOX_LINUX }), email, password);
-    const chrome = await login(app.withHeaders({ 'user-agent': CHROME_WINDOWS }), email, password);
+    await login(app.withHeaders({ 'user-agent': UserAgents.firefoxLinux }), email, password);
+    const chrome = await login(
+      app.withHeaders({ 'user-agent': UserAgents.chromeWindows }),
+      email,
+      password,
+    );
     // A reuse alert afterwards: once it is in, a new-device alert sent before it would be too.
     await rotate(app, chrome.refresh);
     await reuse(app, chrome.refresh);
@@ -166,8 +167,8 @@ describe('new-device alerts (AUTH_NEW_DEVICE_ALERTS=true)', () => {
     await app.close();
   });
 
-  const firefox = () => app.withHeaders({ 'user-agent': FIREFOX_LINUX });
-  const chrome = () => app.withHeaders({ 'user-agent': CHROME_WINDOWS });
+  const firefox = () => app.withHeaders({ 'user-agent': UserAgents.firefoxLinux });
+  const chrome = () => app.withHeaders({ 'user-agent': UserAgents.chromeWindows });
 
   /**
    * Logs in from Chrome (new to `account`), waits for its alert, and asserts that it is the only
