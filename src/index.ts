@@ -45,8 +45,10 @@ export { EmailValidationService } from './email-validation/email-validation.serv
 export {
   OtpAuthEventName,
   type LoggedInEvent,
+  type NewDeviceLoginEvent,
   type OtpAuthHooks,
   type PasswordResetEvent,
+  type SessionReuseDetectedEvent,
   type SessionRevocationReason,
   type SessionRevokedEvent,
   type UserRegisteredEvent,

@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { EventsModule } from '../events/events.module.js';
 import { MailModule } from '../mail/mail.module.js';
+import { SecurityAlerts } from './alerts/security-alerts.service.js';
 import { PasswordModule } from '../password/password.module.js';
 import { StateModule } from '../state/state.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -69,6 +70,7 @@ import { TokenService } from './tokens/token.service.js';
     ListSessionsUseCase,
     RevokeSessionUseCase,
     RevokeOtherSessionsUseCase,
+    SecurityAlerts,
   ],
   exports: [
     JwtAuthGuard,

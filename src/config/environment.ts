@@ -271,6 +271,7 @@ export function parseEnvironment(env: Environment, hooks: ParseEnvironmentHooks)
       sessionsMaxPerUser: reader.integer('SESSIONS_MAX_PER_USER', 10, 1, 1000),
       enumerationProtection: reader.boolean('AUTH_ENUMERATION_PROTECTION', false),
       exposeResetToken,
+      newDeviceAlerts: reader.boolean('AUTH_NEW_DEVICE_ALERTS', false),
     },
     otp: {
       ttl: reader.duration('OTP_TTL', '10m', 1, 86400),

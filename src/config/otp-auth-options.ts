@@ -36,6 +36,11 @@ export interface AuthOptions {
   sessionsMaxPerUser: number;
   enumerationProtection: boolean;
   exposeResetToken: boolean;
+  /**
+   * Mail the owner when a login comes from a client label none of their sessions (live or past)
+   * has had. Default false.
+   */
+  newDeviceAlerts?: boolean;
 }
 
 /** Pending-registration rules. Durations are in seconds. */

@@ -5,8 +5,10 @@ import { InjectOtpAuthOptions } from '../core/otp-auth-core.module-definition.js
 import {
   OtpAuthEventName,
   type LoggedInEvent,
+  type NewDeviceLoginEvent,
   type OtpAuthHooks,
   type PasswordResetEvent,
+  type SessionReuseDetectedEvent,
   type SessionRevokedEvent,
   type UserRegisteredEvent,
 } from './otp-auth-events.js';
@@ -57,6 +59,14 @@ export class OtpAuthEvents implements OnModuleInit {
 
   sessionRevoked(event: SessionRevokedEvent): void {
     this.publish(OtpAuthEventName.sessionRevoked, event, this.hooks.onSessionRevoked);
+  }
+
+  sessionReuseDetected(event: SessionReuseDetectedEvent): void {
+    this.publish(OtpAuthEventName.sessionReuseDetected, event, this.hooks.onSessionReuseDetected);
+  }
+
+  newDeviceLogin(event: NewDeviceLoginEvent): void {
+    this.publish(OtpAuthEventName.newDeviceLogin, event, this.hooks.onNewDeviceLogin);
   }
 
   private publish<T>(name: string, event: T, hook?: (event: T) => void | Promise<void>): void {

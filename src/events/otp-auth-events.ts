@@ -4,6 +4,8 @@ export const OtpAuthEventName = {
   loggedIn: 'otp-auth.user.logged-in',
   passwordReset: 'otp-auth.password.reset',
   sessionRevoked: 'otp-auth.session.revoked',
+  sessionReuseDetected: 'otp-auth.session.reuse-detected',
+  newDeviceLogin: 'otp-auth.login.new-device',
 } as const;
 
 /** A user confirmed their code: the account now exists. */
@@ -42,6 +44,34 @@ export type SessionRevocationReason =
   'revoked_by_user' | 'revoked_as_other' | 'session_cap' | 'logout' | 'reuse_detected';
 
 /**
+ * A rotated refresh token was presented again after the grace period, so its session was ended
+ * (a `reuse_detected` {@link SessionRevokedEvent} is emitted too). Where and from what the session
+ * was opened comes from its row; `presentedFromIp` is the address of the request that reused it.
+ */
+export interface SessionReuseDetectedEvent {
+  userId: string;
+  sessionId: string;
+  /** The session's client label, e.g. "Firefox on Linux". */
+  label: string;
+  /** The address the session was opened from. */
+  ip: string;
+  presentedFromIp: string;
+  at: Date;
+}
+
+/**
+ * A login (with `newDeviceAlerts` on) came from a client label none of the user's other
+ * sessions, live or past, had. Never emitted for a user's first session.
+ */
+export interface NewDeviceLoginEvent {
+  userId: string;
+  sessionId: string;
+  label: string;
+  ip: string;
+  at: Date;
+}
+
+/**
  * Callbacks a host can pass in the module options instead of (or besides) listening on the
  * event bus. They run after the response is decided and never change it; a throwing hook is
  * logged.
@@ -51,4 +81,6 @@ export interface OtpAuthHooks {
   onLoggedIn?: (event: LoggedInEvent) => void | Promise<void>;
   onPasswordReset?: (event: PasswordResetEvent) => void | Promise<void>;
   onSessionRevoked?: (event: SessionRevokedEvent) => void | Promise<void>;
+  onSessionReuseDetected?: (event: SessionReuseDetectedEvent) => void | Promise<void>;
+  onNewDeviceLogin?: (event: NewDeviceLoginEvent) => void | Promise<void>;
 }

@@ -26,13 +26,16 @@ import {
   OtpAuthGuard,
   OtpAuthModule,
   Public,
-  loadConfigFromEnvironment,
   type AuthenticatedUser,
 } from '../../src/index.js';
-import { itKeepsTheModuleConventions, LEAKY_JSON } from '../support/module-host.js';
+import {
+  hostModuleOptions,
+  itKeepsTheModuleConventions,
+  LEAKY_JSON,
+} from '../support/module-host.js';
 import { Messages } from '../support/registration.js';
 import { SmtpSink } from '../support/smtp-sink.js';
-import { ApiClient, TEST_JWT_SECRET } from '../support/test-app.js';
+import { ApiClient } from '../support/test-app.js';
 
 class ContactDto {
   @IsEmail()
@@ -134,12 +137,7 @@ for (const setup of SETUPS) {
       @Module({
         imports: [
           OtpAuthModule.forRoot({
-            ...loadConfigFromEnvironment({
-              JWT_SECRET: TEST_JWT_SECRET,
-              MAIL_URL: smtp.url,
-              OTP_RESEND_COOLDOWN: '0',
-              DATABASE_URL: `sqlite:${join(dir, 'host.sqlite')}`,
-            }).otpAuth,
+            ...hostModuleOptions(smtp, dir),
             hooks: { onUserRegistered: (event) => void registered.push(event.email) },
             routePrefix: setup.routePrefix,
           }),

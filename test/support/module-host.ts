@@ -3,7 +3,9 @@ import { it } from 'node:test';
 import { assertError, assertNamesField, assertNotIn, wholeResponse } from './http-assertions.js';
 import { freshEmail, GOOD_PASSWORD, Messages } from './registration.js';
 import { otpFrom, type SmtpSink } from './smtp-sink.js';
-import type { ApiClient } from './test-app.js';
+import { join } from 'node:path';
+import { loadConfigFromEnvironment, type OtpAuthOptions } from '../../src/index.js';
+import { TEST_JWT_SECRET, type ApiClient } from './test-app.js';
 
 /** A host app that imports the module, as the checks below reach it. */
 export interface ModuleHost {
@@ -17,6 +19,24 @@ export interface ModuleHost {
   guardedPath: string;
   /** The addresses the host's `onUserRegistered` hook received, when it has one. */
   registered?: readonly string[];
+}
+
+/**
+ * The module's options for a test host: mails to `smtp`, a SQLite file in `dir`, no resend
+ * cooldown; `env` adds or overrides variables.
+ */
+export function hostModuleOptions(
+  smtp: SmtpSink,
+  dir: string,
+  env: Record<string, string> = {},
+): OtpAuthOptions {
+  return loadConfigFromEnvironment({
+    JWT_SECRET: TEST_JWT_SECRET,
+    MAIL_URL: smtp.url,
+    OTP_RESEND_COOLDOWN: '0',
+    DATABASE_URL: `sqlite:${join(dir, 'host.sqlite')}`,
+    ...env,
+  }).otpAuth;
 }
 
 /** Malformed JSON whose parser error (V8's) quotes {@link LEAKED} from the password. */

@@ -69,6 +69,13 @@ export function rememberSecret(...values: (string | undefined)[]): void {
   for (const value of values) if (value) secrets.add(value);
 }
 
+/** Real User-Agent strings, for sessions whose label matters ("Firefox on Linux"). */
+export const UserAgents = {
+  firefoxLinux: 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0',
+  chromeWindows:
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+} as const;
+
 /** A new address on every call, so that no test sees what another one left behind. */
 export function freshEmail(tag = 'user'): string {
   return `${tag}-${randomUUID().slice(0, 8)}@example.com`;
@@ -334,7 +341,8 @@ export function rawRequest(
 }
 
 /** Anything shaped like a JWT (header and payload are base64url JSON objects). */
-const JWT_PATTERN = /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]*/;
+/** Any JWT (header and payload are base64url JSON objects, so both start with `eyJ`). */
+export const JWT_PATTERN = /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]*/;
 
 /**
  * Asserts that nothing secret reached the logs of `apps`: no password or token a test used, no

@@ -4,6 +4,7 @@ import { SecurityLog } from '../../common/logging/security-log.js';
 import { OtpAuthEvents } from '../../events/otp-auth-events.service.js';
 import { PasswordHasher } from '../../password/password-hasher.service.js';
 import { UsersService } from '../../users/users.service.js';
+import { SecurityAlerts } from '../alerts/security-alerts.service.js';
 import { AuthMessages } from '../auth.messages.js';
 import type { LoginDto } from '../dto/login.dto.js';
 import type { TokenPairResponse } from '../dto/token-pair.response.js';
@@ -27,6 +28,7 @@ export class LoginUseCase {
     private readonly attempts: LoginAttempts,
     private readonly events: OtpAuthEvents,
     private readonly sessions: SessionOpener,
+    private readonly alerts: SecurityAlerts,
   ) {}
 
   async execute({ email, password }: LoginDto, client: LoginClient): Promise<TokenPairResponse> {
@@ -47,7 +49,9 @@ export class LoginUseCase {
     this.securityLog.info('login_succeeded', { user_id: user.id });
     this.events.loggedIn({ userId: user.id, email: user.email });
     const pair = this.tokens.issueSession(user);
-    await this.sessions.open(pair, client);
+    const session = await this.sessions.open(pair, client);
+    // Decided: the check for a new device runs after the response, off its timing.
+    this.alerts.loggedIn(user, session);
     return toTokenPairResponse(pair);
   }
 

@@ -6,7 +6,9 @@ import { AuthMessages } from '../auth.messages.js';
 import { presentedRefreshToken, type RefreshTokenDto } from '../dto/refresh-token.dto.js';
 import { toTokenPairResponse, type TokenPairResponse } from '../dto/token-pair.response.js';
 import { TokenRevocationService } from '../revocation/token-revocation.service.js';
+import { SecurityAlerts } from '../alerts/security-alerts.service.js';
 import { LastUsedWriter } from '../sessions/last-used-writer.js';
+import type { LoginClient } from '../sessions/session-opener.service.js';
 import { SessionRevoker } from '../sessions/session-revoker.service.js';
 import type { RefreshClaims } from '../tokens/token-claims.js';
 import { TokenService } from '../tokens/token.service.js';
@@ -28,12 +30,14 @@ export class RefreshTokenUseCase {
     private readonly revocation: TokenRevocationService,
     private readonly sessions: SessionRevoker,
     private readonly lastUsed: LastUsedWriter,
+    private readonly alerts: SecurityAlerts,
     @InjectOtpAuthOptions() options: OtpAuthOptions,
   ) {
     this.graceMs = options.auth.refreshReuseGrace * 1000;
   }
 
-  async execute(dto: RefreshTokenDto): Promise<TokenPairResponse> {
+  /** `client` is the presenting request: named to the owner if the token turns out reused. */
+  async execute(dto: RefreshTokenDto, client: Pick<LoginClient, 'ip'>): Promise<TokenPairResponse> {
     const claims = this.tokens.verify(presentedRefreshToken(dto), 'refresh');
     if (!claims || !(await this.revocation.isFamilyAndUserValid(claims))) {
       throw new UnauthorizedException(AuthMessages.invalidRefreshToken);
@@ -50,7 +54,7 @@ export class RefreshTokenUseCase {
     if (!rotated) {
       // Already revoked: tell reuse apart from mere invalidity, and within the grace period
       // answer it with a pair.
-      const pair = await this.handleReuse(claims);
+      const pair = await this.handleReuse(claims, client);
       if (pair) return pair;
       throw new UnauthorizedException(AuthMessages.invalidRefreshToken);
     }
@@ -63,7 +67,10 @@ export class RefreshTokenUseCase {
    * A token that was already revoked: within the grace period after its rotation it yields a
    * new pair of the same family; otherwise a rotated token means theft and the family dies.
    */
-  private async handleReuse(claims: RefreshClaims): Promise<TokenPairResponse | null> {
+  private async handleReuse(
+    claims: RefreshClaims,
+    client: Pick<LoginClient, 'ip'>,
+  ): Promise<TokenPairResponse | null> {
     const revocation = await this.revocation.findRevocation(claims.jti);
     if (revocation?.reason !== 'rotated') return null;
     if (this.graceMs > 0 && Date.now() - revocation.createdAt.getTime() <= this.graceMs) {
@@ -73,6 +80,11 @@ export class RefreshTokenUseCase {
     }
     await this.sessions.revokeFamilyOf(claims, 'reuse_detected');
     this.securityLog.warn('refresh_reuse_detected', { user_id: claims.sub, family: claims.fam });
+    this.alerts.reuseDetected({
+      userId: claims.sub,
+      sessionId: claims.fam,
+      presentedFromIp: client.ip,
+    });
     return null;
   }
 }

@@ -122,8 +122,11 @@ export class SessionController {
   )
   @ApiError(429, 'Too many requests from this IP.', PER_IP_LIMIT, RATE_LIMIT)
   @ApiStoreUnavailable(RATE_LIMIT)
-  refresh(@Body() body: RefreshTokenDto): Promise<TokenPairResponse> {
-    return this.refreshUseCase.execute(body);
+  refresh(
+    @Body() body: RefreshTokenDto,
+    @RequestClient() client: LoginClient,
+  ): Promise<TokenPairResponse> {
+    return this.refreshUseCase.execute(body, client);
   }
 
   @Post('logout')

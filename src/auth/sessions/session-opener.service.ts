@@ -3,6 +3,7 @@ import type { OtpAuthOptions } from '../../config/otp-auth-options.js';
 import { InjectOtpAuthOptions } from '../../core/otp-auth-core.module-definition.js';
 import type { TokenPair } from '../tokens/token-claims.js';
 import { TokenService } from '../tokens/token.service.js';
+import type { Session } from './session.entity.js';
 import { SessionRegistry } from './session.registry.js';
 import { SessionRevoker, toRevoke } from './session-revoker.service.js';
 import { MAX_USER_AGENT_LENGTH, userAgentLabel } from './user-agent-label.js';
@@ -40,14 +41,15 @@ export class SessionOpener {
     this.cap = options.auth.sessionsMaxPerUser;
   }
 
-  async open(pair: TokenPair, client: LoginClient): Promise<void> {
+  /** Records the session of a pair just issued, and returns its row. */
+  async open(pair: TokenPair, client: LoginClient): Promise<Session> {
     // The family, its generation and expiry, read back from the refresh token just signed: the
     // session's facts are then exactly the token's, whatever the signing does.
     const claims = this.tokens.verify(pair.refresh, 'refresh');
     if (!claims) throw new Error('A refresh token just issued does not verify');
     const now = new Date();
     const userAgent = (client.userAgent ?? '').slice(0, MAX_USER_AGENT_LENGTH);
-    await this.registry.open({
+    const session: Session = {
       id: claims.fam,
       userId: claims.sub,
       tokenGeneration: claims.gen,
@@ -58,11 +60,13 @@ export class SessionOpener {
       userAgent,
       label: userAgentLabel(userAgent),
       revokedAt: null,
-    });
+    };
+    await this.registry.open(session);
     const others = (
       await this.registry.allLive({ userId: claims.sub, generation: claims.gen })
-    ).filter((session) => session.id !== claims.fam);
+    ).filter((other) => other.id !== claims.fam);
     const beyondCap = others.slice(this.cap - 1);
     if (beyondCap.length > 0) await this.revoker.revoke(beyondCap.map(toRevoke), 'session_cap');
+    return session;
   }
 }

@@ -73,6 +73,25 @@ export class SessionRegistry {
       .getMany();
   }
 
+  /** A session row whatever its state (live, revoked, expired but not yet pruned), or null. */
+  findById(id: string): Promise<Session | null> {
+    return this.sessions.findOneBy({ id });
+  }
+
+  /**
+   * The distinct client labels of the user's sessions other than `exceptId`, live or past (rows
+   * are kept until their refresh tokens expire, then pruned).
+   */
+  async labelsOfOtherSessions(userId: string, exceptId: string): Promise<string[]> {
+    const rows = await this.sessions
+      .createQueryBuilder('session')
+      .select('DISTINCT session.label', 'label')
+      .where('session.userId = :userId', { userId })
+      .andWhere('session.id != :exceptId', { exceptId })
+      .getRawMany<{ label: string }>();
+    return rows.map((row) => row.label);
+  }
+
   /** Marks sessions revoked (their tokens are revoked elsewhere); rows already marked keep their time. */
   async markRevoked(ids: string[], at = new Date()): Promise<void> {
     if (ids.length === 0) return;

@@ -94,6 +94,7 @@ describe('parseEnvironment', () => {
           sessionsMaxPerUser: 10,
           enumerationProtection: false,
           exposeResetToken: false,
+          newDeviceAlerts: false,
         },
         otp: {
           ttl: 10 * 60,
@@ -481,10 +482,16 @@ describe('parseEnvironment', () => {
   });
 
   describe('booleans', () => {
-    const variables = ['EMAIL_VALIDATION_FAIL_OPEN', 'AUTH_ENUMERATION_PROTECTION', 'DOCS_ENABLED'];
+    const variables = [
+      'EMAIL_VALIDATION_FAIL_OPEN',
+      'AUTH_ENUMERATION_PROTECTION',
+      'AUTH_NEW_DEVICE_ALERTS',
+      'DOCS_ENABLED',
+    ];
     const read = (config: AppConfig): boolean[] => [
       config.otpAuth.emailValidation.failOpen,
       config.otpAuth.auth.enumerationProtection,
+      config.otpAuth.auth.newDeviceAlerts ?? false,
       config.http.docsEnabled,
     ];
     const all = (value: string): Environment =>
@@ -492,11 +499,11 @@ describe('parseEnvironment', () => {
 
     for (const value of ['true', '1', 'TRUE']) {
       it(`read "${value}" as true`, () =>
-        assert.deepEqual(read(parse(all(value))), [true, true, true]));
+        assert.deepEqual(read(parse(all(value))), [true, true, true, true]));
     }
     for (const value of ['false', '0', 'False']) {
       it(`read "${value}" as false`, () =>
-        assert.deepEqual(read(parse(all(value))), [false, false, false]));
+        assert.deepEqual(read(parse(all(value))), [false, false, false, false]));
     }
 
     it('refuse anything else, naming each variable', () => {
