@@ -27,10 +27,7 @@ import {
 import { otpFrom, SmtpSink, type ReceivedMail } from '../support/smtp-sink.js';
 import { TestApp, type ApiBody, type TestResponse } from '../support/test-app.js';
 
-const EmailPaths = {
-  request: '/api/users/me/email/',
-  confirm: '/api/users/me/email/confirm/',
-} as const;
+const EmailPaths = { request: Paths.emailChange, confirm: Paths.emailChangeConfirm } as const;
 
 const EmailMessages = {
   otpSent: 'OTP sent to your new email.',
