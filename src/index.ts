@@ -44,6 +44,7 @@ export { EmailValidationService } from './email-validation/email-validation.serv
 // Events and hooks
 export {
   OtpAuthEventName,
+  type EmailChangedEvent,
   type LoggedInEvent,
   type NewDeviceLoginEvent,
   type OtpAuthHooks,

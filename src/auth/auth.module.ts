@@ -81,6 +81,7 @@ import { TokenService } from './tokens/token.service.js';
     JwtService,
     TokenRevocationService,
     RevocationPruner,
+    LoginAttempts,
   ],
 })
 export class AuthModule {}

@@ -6,6 +6,7 @@ import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-s
 import { TimestampsWithTimeZone1764100000000 } from './migrations/1764100000000-timestamps-with-time-zone.js';
 import { DropUnqueriedUserIdIndices1764200000000 } from './migrations/1764200000000-drop-unqueried-user-id-indices.js';
 import { Sessions1764300000000 } from './migrations/1764300000000-sessions.js';
+import { EmailChangedAt1764400000000 } from './migrations/1764400000000-email-changed-at.js';
 
 /** The entities otp-auth maps; a host that brings its own connection registers these. */
 export const OTP_AUTH_ENTITIES = [User, TokenBlacklistEntry, RevokedTokenFamily, Session];
@@ -16,4 +17,5 @@ export const OTP_AUTH_MIGRATIONS = [
   TimestampsWithTimeZone1764100000000,
   DropUnqueriedUserIdIndices1764200000000,
   Sessions1764300000000,
+  EmailChangedAt1764400000000,
 ];

@@ -4,6 +4,7 @@ import type { OtpAuthOptions } from '../config/otp-auth-options.js';
 import { InjectOtpAuthOptions } from '../core/otp-auth-core.module-definition.js';
 import {
   OtpAuthEventName,
+  type EmailChangedEvent,
   type LoggedInEvent,
   type NewDeviceLoginEvent,
   type OtpAuthHooks,
@@ -67,6 +68,10 @@ export class OtpAuthEvents implements OnModuleInit {
 
   newDeviceLogin(event: NewDeviceLoginEvent): void {
     this.publish(OtpAuthEventName.newDeviceLogin, event, this.hooks.onNewDeviceLogin);
+  }
+
+  emailChanged(event: EmailChangedEvent): void {
+    this.publish(OtpAuthEventName.emailChanged, event, this.hooks.onEmailChanged);
   }
 
   private publish<T>(name: string, event: T, hook?: (event: T) => void | Promise<void>): void {

@@ -6,6 +6,7 @@ export const OtpAuthEventName = {
   sessionRevoked: 'otp-auth.session.revoked',
   sessionReuseDetected: 'otp-auth.session.reuse-detected',
   newDeviceLogin: 'otp-auth.login.new-device',
+  emailChanged: 'otp-auth.email.changed',
 } as const;
 
 /** A user confirmed their code: the account now exists. */
@@ -72,6 +73,20 @@ export interface NewDeviceLoginEvent {
 }
 
 /**
+ * A user confirmed the code sent to a new address, and the account moved to it. Sessions stay;
+ * the previous address was told by e-mail. `ip` and `label` are those of the confirming request.
+ */
+export interface EmailChangedEvent {
+  userId: string;
+  previousEmail: string;
+  email: string;
+  /** The client label of the confirming request, e.g. "Firefox on Linux". */
+  label: string;
+  ip: string;
+  at: Date;
+}
+
+/**
  * Callbacks a host can pass in the module options instead of (or besides) listening on the
  * event bus. They run after the response is decided and never change it; a throwing hook is
  * logged.
@@ -83,4 +98,5 @@ export interface OtpAuthHooks {
   onSessionRevoked?: (event: SessionRevokedEvent) => void | Promise<void>;
   onSessionReuseDetected?: (event: SessionReuseDetectedEvent) => void | Promise<void>;
   onNewDeviceLogin?: (event: NewDeviceLoginEvent) => void | Promise<void>;
+  onEmailChanged?: (event: EmailChangedEvent) => void | Promise<void>;
 }

@@ -23,6 +23,15 @@ export interface AddressGuess {
 export type Refused = { granted: false; retryAfterMs: number };
 
 /**
+ * Whose sends and wrong guesses a cap counts: an address, or an account (`{ account: userId }`),
+ * for the e-mail change, where cycling through new addresses must not reset the count.
+ */
+export type LimitSubject = string | { account: string };
+
+/** A send refused by {@link AddressLimits.acquireSends}: which subject, and which of its caps. */
+export type SendRefused = Refused & { subject: LimitSubject; cap: 'sends' | 'failures' };
+
+/**
  * The caps per address over a sliding window (`OTP_ADDRESS_WINDOW`): codes sent
  * (`OTP_MAX_SENDS_PER_ADDRESS`) and wrong guesses (`OTP_MAX_FAILURES_PER_ADDRESS`). They belong
  * to the address, not to a registration, so nothing that ends a registration (used-up attempts,
@@ -46,19 +55,48 @@ export class AddressLimits {
     this.windowMs = (options.otp.addressWindow ?? DEFAULT_OTP_ADDRESS_LIMITS.addressWindow) * 1000;
   }
 
-  /** Counts a send to `email`; refused once the window holds the cap. */
-  async acquireSend(email: string): Promise<({ granted: true } & AddressSend) | Refused> {
-    const taken = await this.take(keys(email).sends, this.maxSends);
+  /** Counts a send to `subject`; refused once the window holds the cap. */
+  async acquireSend(subject: LimitSubject): Promise<({ granted: true } & AddressSend) | Refused> {
+    const taken = await this.take(keys(subject).sends, this.maxSends);
     return taken.granted ? { granted: true, release: taken.giveBack } : taken;
+  }
+
+  /**
+   * Counts one send against every subject, and checks that each has a wrong guess left (a code
+   * sent now could otherwise not be tried): all granted, or none counted.
+   */
+  async acquireSends(
+    subjects: readonly LimitSubject[],
+  ): Promise<({ granted: true } & AddressSend) | SendRefused> {
+    const taken: AddressSend[] = [];
+    const release = async () => {
+      for (const send of taken) await send.release();
+    };
+    for (const subject of subjects) {
+      const send = await this.acquireSend(subject);
+      if (!send.granted) {
+        await release();
+        return { ...send, subject, cap: 'sends' };
+      }
+      taken.push(send);
+    }
+    for (const subject of subjects) {
+      const guesses = await this.checkGuessesLeft(subject);
+      if (!guesses.granted) {
+        await release();
+        return { ...guesses, subject, cap: 'failures' };
+      }
+    }
+    return { granted: true, release };
   }
 
   /**
    * Refused when the address has no wrong guess left in the window: a code sent now could not
    * be tried.
    */
-  async checkGuessesLeft(email: string): Promise<{ granted: true } | Refused> {
+  async checkGuessesLeft(subject: LimitSubject): Promise<{ granted: true } | Refused> {
     const { count, oldestLeavesInMs } = await this.store.countWindow(
-      keys(email).failures,
+      keys(subject).failures,
       this.windowMs,
     );
     return count >= this.maxFailures
@@ -66,9 +104,9 @@ export class AddressLimits {
       : { granted: true };
   }
 
-  /** Counts a guess for `email` as wrong until forgiven; refused once the window holds the cap. */
-  async acquireGuess(email: string): Promise<({ granted: true } & AddressGuess) | Refused> {
-    const taken = await this.take(keys(email).failures, this.maxFailures);
+  /** Counts a guess for `subject` as wrong until forgiven; refused once the window holds the cap. */
+  async acquireGuess(subject: LimitSubject): Promise<({ granted: true } & AddressGuess) | Refused> {
+    const taken = await this.take(keys(subject).failures, this.maxFailures);
     if (!taken.granted) return taken;
     return {
       granted: true,
@@ -98,7 +136,8 @@ export class AddressLimits {
   }
 }
 
-function keys(email: string) {
-  const base = `registration:${email}`;
+function keys(subject: LimitSubject) {
+  const base =
+    typeof subject === 'string' ? `registration:${subject}` : `email-change:${subject.account}`;
   return { sends: `${base}:address-sends`, failures: `${base}:address-failures` };
 }

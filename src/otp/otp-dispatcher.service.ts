@@ -70,25 +70,22 @@ export class OtpDispatcher {
         this.ttlSeconds * 1000,
       );
     }
-    const address = await this.limits.acquireSend(email);
+    const address = await this.limits.acquireSends([email]);
     if (!address.granted) {
       await this.pending.releaseCooldown(email);
-      throw this.refuse(
-        email,
-        'address_send_cap',
-        RegistrationMessages.addressSendCap,
-        address.retryAfterMs,
-      );
-    }
-    const guesses = await this.limits.checkGuessesLeft(email);
-    if (!guesses.granted) {
-      await this.release({ email, address });
-      throw this.refuse(
-        email,
-        'address_failure_cap',
-        RegistrationMessages.addressFailureCap,
-        guesses.retryAfterMs,
-      );
+      throw address.cap === 'sends'
+        ? this.refuse(
+            email,
+            'address_send_cap',
+            RegistrationMessages.addressSendCap,
+            address.retryAfterMs,
+          )
+        : this.refuse(
+            email,
+            'address_failure_cap',
+            RegistrationMessages.addressFailureCap,
+            address.retryAfterMs,
+          );
     }
     return { email, address };
   }

@@ -34,6 +34,6 @@ import { ResendOtpUseCase } from './resend-otp.usecase.js';
     ConfirmOtpUseCase,
     ResendOtpUseCase,
   ],
-  exports: [OtpService],
+  exports: [OtpService, AddressLimits],
 })
 export class OtpModule {}

@@ -123,12 +123,8 @@ export class PendingRegistrationStore {
     const live = await this.find(email);
     const candidates = id === undefined ? live : live.filter((attempt) => attempt.id === id);
     if (candidates.length === 0) return { kind: 'no-registration' };
-    const attempt = await this.store.increment(
-      k.attempts,
-      Math.max(1, await this.store.ttl(k.pending)),
-    );
-    if (attempt > this.maxAttempts) return { kind: 'exhausted' };
-    return { kind: 'granted', candidates, attempt };
+    const attempt = await countGuess(this.store, k, this.maxAttempts);
+    return attempt === null ? { kind: 'exhausted' } : { kind: 'granted', candidates, attempt };
   }
 
   /** Removes every attempt with the counters and the cooldown (the account now exists). */
@@ -148,6 +144,20 @@ export class PendingRegistrationStore {
     const k = keys(email);
     await this.store.delete(k.pending, k.sends);
   }
+}
+
+/**
+ * Counts a guess at what is pending under `pending`, in `attempts`, which lives as long as it
+ * does: the guess's number, or null once it is past `max`. One atomic increment, so concurrent
+ * guesses on any instance each get a number of their own.
+ */
+export async function countGuess(
+  store: AtomicStore,
+  { pending, attempts }: { pending: string; attempts: string },
+  max: number,
+): Promise<number | null> {
+  const attempt = await store.increment(attempts, Math.max(1, await store.ttl(pending)));
+  return attempt > max ? null : attempt;
 }
 
 function keys(email: string) {

@@ -4,17 +4,9 @@ import { BearerAuth } from '../auth/decorators/bearer-auth.decorator.js';
 import { CurrentUser, type AuthenticatedUser } from '../auth/decorators/current-user.decorator.js';
 import { ApiBodyErrors, ApiError, MALFORMED_JSON } from '../common/http/api-error.decorator.js';
 import { NO_STORE } from '../common/http/api-response-headers.js';
-import { ProfileResponse } from './dto/profile.response.js';
+import { PROFILE_EXAMPLE, ProfileResponse } from './dto/profile.response.js';
 import { UpdateProfileDto } from './dto/update-profile.dto.js';
 import { ProfileService } from './profile.service.js';
-
-const PROFILE_EXAMPLE = {
-  id: '5b0c1a8e-3c55-4d5e-9a61-0f8a4b1d2c3e',
-  email: 'ada@example.com',
-  full_name: 'Ada Lovelace',
-  is_active: true,
-  date_joined: '2026-11-25T10:00:00.000Z',
-};
 
 /** `GET/PATCH/DELETE /api/users/me/`. Profile answers are personal: never stored by a cache. */
 @ApiTags('Profile')
@@ -46,7 +38,8 @@ export class ProfileController {
   @ApiOperation({
     summary: 'Change your name',
     description:
-      'Only `full_name` changes (trimmed, 1–150 characters); other fields such as `email` or `is_active` are ignored.',
+      'Only `full_name` changes (trimmed, 1–150 characters); other fields such as `email` or `is_active` are ignored ' +
+      '(the address changes through `me/email/`).',
   })
   @ApiOkResponse({
     type: ProfileResponse,

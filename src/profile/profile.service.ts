@@ -13,7 +13,8 @@ const PROFILE_CACHE_MS = 10 * 60_000;
 const MAX_PARSED = 10_000;
 
 /**
- * The signed-in user's own account: read, rename, deactivate. `GET me/` is the most frequent
+ * The signed-in user's own account: read, rename, deactivate (the address changes through
+ * `email-change/`, which refreshes the cached copy here). `GET me/` is the most frequent
  * guarded call, so the profile is cached in the {@link AtomicStore} (shared by every instance with
  * Redis) instead of costing a database round trip per request. As for the revocation cache,
  * writes overwrite the cached copy and reads fill it only with set-if-absent, so a read racing a
@@ -45,6 +46,14 @@ export class ProfileService {
 
   async rename(userId: string, fullName: string): Promise<ProfileResponse> {
     await this.users.updateFullName(userId, fullName);
+    return this.refresh(userId);
+  }
+
+  /**
+   * The profile as the database has it now, written over the cached copy (shared by every
+   * instance with Redis): call after any change of the account's row.
+   */
+  async refresh(userId: string): Promise<ProfileResponse> {
     const profile = await this.load(userId);
     await this.cache.set(profileKey(userId), JSON.stringify(profile), PROFILE_CACHE_MS, {
       evictable: true,

@@ -27,6 +27,13 @@ export class User {
   passwordChangedAt: Date;
 
   /**
+   * When the address last changed (null: never). Reset tokens carry it, so that one mailed to
+   * the previous address stops working once the address changes.
+   */
+  @Column({ name: 'email_changed_at', type: Date, nullable: true })
+  emailChangedAt: Date | null;
+
+  /**
    * Raised to revoke every token the user holds at once (logout-all, password change or reset,
    * deactivation): tokens carry the generation they were issued in, so no row per token is needed.
    */

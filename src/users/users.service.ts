@@ -47,7 +47,7 @@ export class UsersService {
   async raiseTokenGeneration(
     id: string,
     changes: Partial<Pick<User, 'passwordHash' | 'passwordChangedAt' | 'isActive'>> = {},
-    expected: { passwordHash?: string; isActive?: boolean } = {},
+    expected: { passwordHash?: string; isActive?: boolean; email?: string } = {},
   ): Promise<number | null> {
     const update = this.users
       .createQueryBuilder()
@@ -60,6 +60,9 @@ export class UsersService {
     if (expected.isActive !== undefined) {
       update.andWhere('is_active = :expectedActive', { expectedActive: expected.isActive });
     }
+    if (expected.email !== undefined) {
+      update.andWhere('email = :expectedEmail', { expectedEmail: expected.email });
+    }
     const { affected } = await update.execute();
     if (affected === 0) return null;
     const state = await this.findTokenState(id);
@@ -68,6 +71,29 @@ export class UsersService {
 
   async updateFullName(id: string, fullName: string): Promise<void> {
     await this.users.update({ id }, { fullName });
+  }
+
+  /**
+   * Moves an active account from `from` to `to`, and only while it still has `from`: of parallel
+   * confirmations one changes the row, the others find it changed (false). The unique e-mail
+   * constraint decides against an account created with `to` meanwhile (409). Sessions and the
+   * password stay; `email_changed_at` spends the reset tokens mailed to `from`.
+   */
+  async changeEmail(id: string, from: string, to: string): Promise<boolean> {
+    try {
+      const { affected } = await this.users
+        .createQueryBuilder()
+        .update(User)
+        .set({ email: to, emailChangedAt: new Date() })
+        .where('id = :id', { id })
+        .andWhere('email = :from', { from })
+        .andWhere('is_active = :active', { active: true })
+        .execute();
+      return affected !== 0;
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictException(EMAIL_ALREADY_REGISTERED);
+      throw error;
+    }
   }
 
   async emailExists(email: string): Promise<boolean> {
@@ -88,6 +114,7 @@ export class UsersService {
       isActive: true,
       dateJoined: now,
       passwordChangedAt: now,
+      emailChangedAt: null,
       tokenGeneration: 0,
     });
     try {

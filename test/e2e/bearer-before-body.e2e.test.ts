@@ -18,6 +18,8 @@ const BEARER_WITH_BODY: { method: string; path: string }[] = [
   { method: 'PATCH', path: Paths.me },
   { method: 'POST', path: Paths.changePassword },
   { method: 'POST', path: Paths.logout },
+  { method: 'POST', path: Paths.emailChange },
+  { method: 'POST', path: Paths.emailChangeConfirm },
 ];
 
 /** Bodies that, read, would get a 400, 413 or 415. */

@@ -43,6 +43,7 @@ const EXPECTED: Record<
       instant('password_changed_at'),
       ['token_generation', 'integer', '', false, false, false, false, '0'],
       instant('updated_at', 'now'),
+      ['email_changed_at', 'instant', '', true, false, false, false, null],
     ],
     indices: [],
     uniques: [['email']],
@@ -176,8 +177,30 @@ describe('the newest migrations, undone and run again', () => {
 
   const indexedColumns = async (table: string) => shapeOf(await readTable(app, table)).indices;
 
+  it('the email_changed_at migration: down drops the column and keeps the accounts, up adds it again', async () => {
+    const dataSource = app.dataSource();
+    await dataSource.query(
+      "INSERT INTO users (id, email, full_name, password_hash, is_active, date_joined, password_changed_at, token_generation) VALUES ('00000000-0000-4000-8000-000000000001', 'kept@example.com', 'Kept', 'x', true, '2026-12-01 10:00:00', '2026-12-01 10:00:00', 0)",
+    );
+    await dataSource.undoLastMigration();
+    const columns = (await readTable(app, 'users')).columns.map((column) => column.name);
+    assert.ok(!columns.includes('email_changed_at'), `down left the column: ${columns.join()}`);
+    await dataSource.runMigrations();
+    assert.deepEqual(shapeOf(await readTable(app, 'users')), EXPECTED.users);
+    const rows = await dataSource.query<{ email: string }[]>(
+      "SELECT email FROM users WHERE id = '00000000-0000-4000-8000-000000000001'",
+    );
+    assert.deepEqual(
+      rows.map((row) => row.email),
+      ['kept@example.com'],
+    );
+    assert.equal(await dataSource.showMigrations(), false, 'a migration is pending');
+  });
+
   it('the sessions migration: down drops the table, up creates it again', async () => {
     const dataSource = app.dataSource();
+    // The email_changed_at migration came after it: undone first, run again below.
+    await dataSource.undoLastMigration();
     await dataSource.undoLastMigration();
     const runner = dataSource.createQueryRunner();
     try {
@@ -192,7 +215,8 @@ describe('the newest migrations, undone and run again', () => {
 
   it('down restores the user_id indices of the revocation tables, up drops them again', async () => {
     const dataSource = app.dataSource();
-    // The sessions migration came after it: undone first, run again below.
+    // The sessions and email_changed_at migrations came after it: undone first, run again below.
+    await dataSource.undoLastMigration();
     await dataSource.undoLastMigration();
     await dataSource.undoLastMigration();
     assert.deepEqual(await indexedColumns('token_blacklist'), [['expires_at'], ['user_id']]);

@@ -11,18 +11,21 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   OtpAuthEventName,
   OtpAuthModule,
+  type EmailChangedEvent,
   type NewDeviceLoginEvent,
   type SessionReuseDetectedEvent,
 } from '../../src/index.js';
 import {
+  freshEmail,
   login,
+  Paths,
   payloadOf,
   refresh,
   registerAndConfirm,
   rotate,
   UserAgents,
 } from '../support/session-helpers.js';
-import { SmtpSink } from '../support/smtp-sink.js';
+import { otpFrom, SmtpSink } from '../support/smtp-sink.js';
 import { hostModuleOptions } from '../support/module-host.js';
 import { ApiClient } from '../support/test-app.js';
 
@@ -33,7 +36,7 @@ interface Seen<T> {
 }
 
 /**
- * The two security alerts as a host app sees them: `otp-auth.session.reuse-detected` and
+ * The security alerts as a host app sees them (and `otp-auth.email.changed` / `onEmailChanged`): `otp-auth.session.reuse-detected` and
  * `otp-auth.login.new-device` on @nestjs/event-emitter's bus, and the `onSessionReuseDetected`
  * and `onNewDeviceLogin` option hooks, with the session's label and addresses.
  */
@@ -41,6 +44,7 @@ describe('security alert events and hooks in a host app', () => {
   const dir = mkdtempSync(join(tmpdir(), 'otp-auth-alert-events-'));
   const reuses: Seen<SessionReuseDetectedEvent> = { hook: [], bus: [] };
   const newDevices: Seen<NewDeviceLoginEvent> = { hook: [], bus: [] };
+  const emailChanges: Seen<EmailChangedEvent> = { hook: [], bus: [] };
   const api = new ApiClient();
   let smtp: SmtpSink;
   let app: INestApplication;
@@ -55,6 +59,7 @@ describe('security alert events and hooks in a host app', () => {
           hooks: {
             onSessionReuseDetected: (event) => void reuses.hook.push(event),
             onNewDeviceLogin: (event) => void newDevices.hook.push(event),
+            onEmailChanged: (event) => void emailChanges.hook.push(event),
           },
         }),
       ],
@@ -72,6 +77,9 @@ describe('security alert events and hooks in a host app', () => {
     );
     bus.on(OtpAuthEventName.newDeviceLogin, (event: NewDeviceLoginEvent) =>
       newDevices.bus.push(event),
+    );
+    bus.on(OtpAuthEventName.emailChanged, (event: EmailChangedEvent) =>
+      emailChanges.bus.push(event),
     );
     await app.listen(0, '127.0.0.1');
     api.baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -96,6 +104,7 @@ describe('security alert events and hooks in a host app', () => {
   it('names the event names', () => {
     assert.equal(OtpAuthEventName.sessionReuseDetected, 'otp-auth.session.reuse-detected');
     assert.equal(OtpAuthEventName.newDeviceLogin, 'otp-auth.login.new-device');
+    assert.equal(OtpAuthEventName.emailChanged, 'otp-auth.email.changed');
   });
 
   it('tells a new-device login and a refresh-token reuse, once each, with the session', async () => {
@@ -130,5 +139,35 @@ describe('security alert events and hooks in a host app', () => {
     await sleep(500);
     assert.equal(newDevices.hook.length + newDevices.bus.length, 2, 'the first login is no event');
     assert.equal(reuses.hook.length + reuses.bus.length, 2);
+  });
+
+  it('tells an e-mail change, once, with both addresses and where the confirmation came from', async () => {
+    const { email, password, user } = await registerAndConfirm(api, smtp);
+    const { access } = await login(api, email, password);
+    const newEmail = freshEmail('moved');
+    const requested = await api.post(
+      Paths.emailChange,
+      { new_email: newEmail, password },
+      { token: access },
+    );
+    assert.equal(requested.status, 200, requested.text);
+    const otp = otpFrom(await smtp.waitForMail(newEmail));
+    const confirmed = await api.post(
+      Paths.emailChangeConfirm,
+      { otp },
+      { token: access, headers: { 'user-agent': UserAgents.chromeWindows } },
+    );
+    assert.equal(confirmed.status, 200, confirmed.text);
+
+    for (const event of await both(emailChanges)) {
+      assert.equal(event.userId, user.id);
+      assert.equal(event.previousEmail, email);
+      assert.equal(event.email, newEmail);
+      assert.equal(event.label, 'Chrome on Windows');
+      assert.equal(event.ip, '127.0.0.1');
+      assert.ok(event.at instanceof Date);
+    }
+    await sleep(300);
+    assert.equal(emailChanges.hook.length + emailChanges.bus.length, 2);
   });
 });

@@ -16,7 +16,7 @@ import {
   type SessionBody,
   type TokenPairBody,
 } from '../support/session-helpers.js';
-import { SmtpSink } from '../support/smtp-sink.js';
+import { otpFrom, SmtpSink } from '../support/smtp-sink.js';
 import { TestApp } from '../support/test-app.js';
 
 /** Anything shaped like a JWT. */
@@ -113,6 +113,64 @@ describe('security log lines for sessions, passwords and deactivation', () => {
       event: 'password_changed',
       user_id: user.id,
     });
+  });
+
+  it('e-mail change: email_change_refused, email_change_requested, email_change_guess_failed and email_changed, never the code', async () => {
+    const { email, user, password, tokens } = await loggedInAccount(app, smtp);
+    const newEmail = freshEmail('moved');
+    let code = '';
+    const from = await logged(async () => {
+      const wrong = await app.post(
+        Paths.emailChange,
+        { new_email: newEmail, password: freshPassword() },
+        { token: tokens.access },
+      );
+      assert.equal(wrong.status, 400, wrong.text);
+      const requested = await app.post(
+        Paths.emailChange,
+        { new_email: newEmail, password },
+        { token: tokens.access },
+      );
+      assert.equal(requested.status, 200, requested.text);
+      code = otpFrom(await smtp.waitForMail(newEmail));
+      const guess = code === '000000' ? '111111' : '000000';
+      const failed = await app.post(
+        Paths.emailChangeConfirm,
+        { otp: guess },
+        { token: tokens.access },
+      );
+      assert.equal(failed.status, 400, failed.text);
+      const confirmed = await app.post(
+        Paths.emailChangeConfirm,
+        { otp: code },
+        { token: tokens.access },
+      );
+      assert.equal(confirmed.status, 200, confirmed.text);
+    });
+    assert.deepEqual(oneEvent(app, from, 'email_change_refused'), {
+      event: 'email_change_refused',
+      user_id: user.id,
+      reason: 'wrong_password',
+    });
+    assert.deepEqual(oneEvent(app, from, 'email_change_requested'), {
+      event: 'email_change_requested',
+      user_id: user.id,
+      new_email: newEmail,
+    });
+    assert.deepEqual(oneEvent(app, from, 'email_change_guess_failed'), {
+      event: 'email_change_guess_failed',
+      user_id: user.id,
+      attempts_remaining: 4,
+    });
+    assert.deepEqual(oneEvent(app, from, 'email_changed'), {
+      event: 'email_changed',
+      user_id: user.id,
+      old_email: email,
+      new_email: newEmail,
+      ip: '127.0.0.1',
+    });
+    const lines = JSON.stringify(loggedEvents(app).slice(from));
+    assert.doesNotMatch(lines, new RegExp(`\\b${code}\\b`), 'the code is in a log line');
   });
 
   it("reset-password: password_reset, and password_reset_refused with its reason for a forged, a spent and a deactivated account's token", async () => {

@@ -139,6 +139,54 @@ describe('several instances behind a load balancer (PostgreSQL + Redis)', () => 
     await login(onB, email, password);
   });
 
+  it('e-mail change asked on A, confirmed on B: both show the new address at once, log in with it only, and the old reset token is refused on A', async () => {
+    const [onA, onB] = clients();
+    const account = await registerAndConfirm(onA, smtp);
+    const pair = await login(onB, account.email, account.password);
+    // Both instances have the profile cached before the change.
+    for (const instance of [onA, onB]) {
+      const me = await instance.get<SessionBody>(Paths.me, { token: pair.access });
+      assert.equal(me.body.email, account.email, me.text);
+    }
+    const resetToken = await requestResetToken(onA, smtp, account.email);
+    const newEmail = freshEmail('moved');
+    const requested = await onA.post<SessionBody>(
+      Paths.emailChange,
+      { new_email: newEmail, password: account.password },
+      { token: pair.access },
+    );
+    assert.equal(requested.status, 200, requested.text);
+    const otp = otpFrom(await smtp.waitForMail(newEmail));
+    const mailsBefore = smtp.mailsTo(account.email).length;
+
+    const confirmed = await onB.post<SessionBody>(
+      Paths.emailChangeConfirm,
+      { otp },
+      { token: pair.access },
+    );
+    assert.equal(confirmed.status, 200, confirmed.text);
+    assert.equal(confirmed.body.email, newEmail);
+
+    for (const instance of [onA, onB]) {
+      const me = await instance.get<SessionBody>(Paths.me, { token: pair.access });
+      assert.equal(me.body.email, newEmail, me.text);
+      await login(instance, newEmail, account.password);
+      const old = await instance.post<SessionBody>(Paths.login, {
+        email: account.email,
+        password: account.password,
+      });
+      assert.equal(old.status, 401, old.text);
+    }
+    const reset = await onA.post<SessionBody>(Paths.resetPassword, {
+      token: resetToken,
+      new_password: freshPassword(),
+    });
+    assert.equal(reset.status, 400, reset.text);
+    assert.equal(reset.body.message, Messages.invalidResetToken);
+    const alert = await smtp.waitForMail(account.email, mailsBefore + 1);
+    assert.equal(alert.subject, 'The e-mail address of your account was changed');
+  });
+
   it('login on A, refresh on B, logout on A: that access token is refused on B at once', async () => {
     const [onA, onB] = clients();
     const account = await registerAndConfirm(onA, smtp);

@@ -17,6 +17,8 @@ export const Paths = {
   resetPassword: '/api/users/reset-password/',
   changePassword: '/api/users/change-password/',
   me: '/api/users/me/',
+  emailChange: '/api/users/me/email/',
+  emailChangeConfirm: '/api/users/me/email/confirm/',
   sessions: '/api/users/sessions/',
   revokeOtherSessions: '/api/users/sessions/revoke-others/',
 } as const;

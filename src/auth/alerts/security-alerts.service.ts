@@ -4,6 +4,7 @@ import type { OtpAuthOptions } from '../../config/otp-auth-options.js';
 import { InjectOtpAuthOptions } from '../../core/otp-auth-core.module-definition.js';
 import { OtpAuthEvents } from '../../events/otp-auth-events.service.js';
 import { MailTransport } from '../../mail/mail-transport.service.js';
+import { mailTime } from '../../mail/templates/mail-time.js';
 import { newDeviceLoginMail } from '../../mail/templates/new-device-login.template.js';
 import { sessionReuseMail } from '../../mail/templates/session-reuse.template.js';
 import { UsersService } from '../../users/users.service.js';
@@ -57,8 +58,8 @@ export class SecurityAlerts {
           fullName: user.fullName,
           label,
           ip,
-          startedAt: session ? utc(session.createdAt) : 'an unknown time',
-          at: utc(at),
+          startedAt: session ? mailTime(session.createdAt) : 'an unknown time',
+          at: mailTime(at),
           presentedFrom: reused.presentedFromIp,
         }),
       );
@@ -85,7 +86,7 @@ export class SecurityAlerts {
       this.events.newDeviceLogin({ userId: user.id, sessionId: session.id, label, ip, at });
       await this.mail.send(
         user.email,
-        newDeviceLoginMail({ fullName: user.fullName, label, ip, at: utc(at) }),
+        newDeviceLoginMail({ fullName: user.fullName, label, ip, at: mailTime(at) }),
       );
     });
   }
@@ -95,9 +96,4 @@ export class SecurityAlerts {
       work().catch((error: Error) => this.logger.error(`${what} not sent: ${error.message}`));
     });
   }
-}
-
-/** "2026-12-06 21:40:05 UTC": the time as the owner reads it, unambiguous in any time zone. */
-function utc(date: Date): string {
-  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }

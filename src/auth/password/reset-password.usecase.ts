@@ -7,12 +7,12 @@ import { UsersService } from '../../users/users.service.js';
 import { AuthMessages } from '../auth.messages.js';
 import type { ResetPasswordDto } from '../dto/reset-password.dto.js';
 import { TokenRevocationService } from '../revocation/token-revocation.service.js';
-import { TokenService } from '../tokens/token.service.js';
+import { emailChangedAt, TokenService } from '../tokens/token.service.js';
 import { PasswordNotifications } from './password-notifications.service.js';
 
 /**
- * `POST reset-password/`: a reset token works once, and only while the password is the one it
- * was issued for. The new password, the revocation of every session and the spending of the
+ * `POST reset-password/`: a reset token works once, and only while the password and the address
+ * are the ones it was issued for. The new password, the revocation of every session and the spending of the
  * token land in one conditional UPDATE; the token is blacklisted afterwards as well.
  */
 @Injectable()
@@ -39,7 +39,12 @@ export class ResetPasswordUseCase {
     if (!claims) this.refuse('invalid_token');
     const user = await this.users.findById(claims.sub);
     if (!user || !user.isActive) this.refuse('no_active_account', claims.sub);
-    if (user.passwordChangedAt.getTime() !== claims.pwd_at) this.refuse('token_spent', user.id);
+    if (
+      user.passwordChangedAt.getTime() !== claims.pwd_at ||
+      emailChangedAt(user) !== (claims.eml_at ?? 0)
+    ) {
+      this.refuse('token_spent', user.id);
+    }
 
     // The policy is checked before the token is spent, so a rejected password can be retried.
     const violations = this.policy.violations(newPassword, {
@@ -56,7 +61,7 @@ export class ResetPasswordUseCase {
     const claimed = await this.revocation.revokeAllForUser(
       user.id,
       { passwordHash, passwordChangedAt: new Date() },
-      { passwordHash: user.passwordHash, isActive: true },
+      { passwordHash: user.passwordHash, isActive: true, email: user.email },
     );
     if (claimed === null) this.refuse('token_spent', user.id);
     // The blacklist records the use. Single use is already decided above, and the password is
@@ -74,7 +79,7 @@ export class ResetPasswordUseCase {
    * Refuses the token, with one answer for every reason (it says nothing of the account), and a
    * log line that tells them apart: `invalid_token` (not a live reset token of ours: tampered,
    * expired, another type), `no_active_account`, `token_spent` (used already, or issued before
-   * the latest password change).
+   * the latest password or address change).
    */
   private refuse(reason: string, userId?: string): never {
     this.securityLog.warn('password_reset_refused', { reason, user_id: userId });

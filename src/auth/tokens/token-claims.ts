@@ -31,11 +31,19 @@ export interface RefreshClaims extends SessionClaims {
   token_type: 'refresh';
 }
 
-/** A password-reset token, valid only while the password has not changed since it was issued. */
+/**
+ * A password-reset token, valid only while neither the password nor the address it was mailed to
+ * has changed since it was issued.
+ */
 export interface ResetClaims extends BaseClaims {
   token_type: 'reset';
   /** The user's `password_changed_at` (ms since epoch) when the token was issued. */
   pwd_at: number;
+  /**
+   * The user's `email_changed_at` (ms since epoch, 0 for never) when the token was issued;
+   * absent from tokens issued before the address could change, which count as 0.
+   */
+  eml_at?: number;
 }
 
 export type TokenClaims = AccessClaims | RefreshClaims | ResetClaims;

@@ -44,11 +44,12 @@ export class TokenService {
     return this.issuePair(previous.sub, previous.gen, previous.fam, previous.exp);
   }
 
-  issueResetToken(user: Pick<User, 'id' | 'passwordChangedAt'>): string {
+  issueResetToken(user: Pick<User, 'id' | 'passwordChangedAt' | 'emailChangedAt'>): string {
     const now = nowSeconds();
     return this.signer.sign({
       token_type: 'reset',
       pwd_at: user.passwordChangedAt.getTime(),
+      eml_at: emailChangedAt(user),
       iat: now,
       exp: now + this.resetTtl,
       sub: user.id,
@@ -88,6 +89,11 @@ export class TokenService {
   }
 }
 
+/** When the user's address last changed, as reset tokens carry it: ms since epoch, 0 for never. */
+export function emailChangedAt(user: Pick<User, 'emailChangedAt'>): number {
+  return user.emailChangedAt?.getTime() ?? 0;
+}
+
 function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
@@ -99,6 +105,8 @@ export function isClaimsOf<T extends TokenType>(claims: unknown, type: T): claim
   if (c.token_type !== type) return false;
   if (typeof c.sub !== 'string' || typeof c.jti !== 'string' || typeof c.exp !== 'number')
     return false;
-  if (type === 'reset') return typeof c.pwd_at === 'number';
+  if (type === 'reset') {
+    return typeof c.pwd_at === 'number' && (c.eml_at === undefined || typeof c.eml_at === 'number');
+  }
   return typeof c.fam === 'string' && typeof c.gen === 'number';
 }

@@ -3,8 +3,6 @@ import { ApiProperty } from '@nestjs/swagger';
 import { isEmail, IsNotEmpty, IsString, MaxLength, ValidateBy } from 'class-validator';
 import { NormalizeEmail } from './field-transforms.js';
 
-const INVALID_EMAIL = 'email must be a valid email address';
-
 /** No lone UTF-16 surrogate (a half of a pair): valid text never has one, no address either. */
 const WELL_FORMED = /^[^\uD800-\uDFFF]*$/u;
 
@@ -22,14 +20,14 @@ const IsWellFormedEmail = (): PropertyDecorator =>
         typeof value === 'string' &&
         WELL_FORMED.test(value) &&
         isEmail(value, { require_tld: true }),
-      defaultMessage: () => INVALID_EMAIL,
+      defaultMessage: (args) => `${args?.property ?? 'email'} must be a valid email address`,
     },
   });
 
 /** An e-mail field: a string, trimmed and lower-cased, at most 254 characters, valid syntax. */
-export const EmailField = (): PropertyDecorator =>
+export const EmailField = (example = 'ada@example.com'): PropertyDecorator =>
   applyDecorators(
-    ApiProperty({ example: 'ada@example.com', maxLength: 254, format: 'email' }),
+    ApiProperty({ example, maxLength: 254, format: 'email' }),
     NormalizeEmail(),
     IsString(),
     IsNotEmpty(),

@@ -15,7 +15,8 @@ const CASE_FIELDS = {
   attempts_remaining: {
     type: 'integer',
     minimum: 0,
-    description: 'Wrong guesses left before the registration ends (`OTP_MAX_ATTEMPTS` in all).',
+    description:
+      'Wrong guesses left before the pending registration or e-mail change ends (`OTP_MAX_ATTEMPTS` in all).',
   },
 } satisfies Record<string, SchemaObject>;
 

@@ -1,6 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { User } from '../../users/user.entity.js';
 
+/** A profile as the docs show it. */
+export const PROFILE_EXAMPLE = {
+  id: '5b0c1a8e-3c55-4d5e-9a61-0f8a4b1d2c3e',
+  email: 'ada@example.com',
+  full_name: 'Ada Lovelace',
+  is_active: true,
+  date_joined: '2026-11-25T10:00:00.000Z',
+};
+
 export class ProfileResponse {
   @ApiProperty({ example: '5b0c1a8e-3c55-4d5e-9a61-0f8a4b1d2c3e', format: 'uuid' })
   id: string;

@@ -42,9 +42,10 @@ function controllersOf(root: Imported): Set<Type> {
 describe("the module's controllers", () => {
   const controllers = controllersOf(OtpAuthModule.forRoot(testOptions()));
 
-  it('are found (the seven that serve the API, the signing keys and the outbox)', () => {
+  it('are found (the eight that serve the API, the signing keys and the outbox)', () => {
     assert.deepEqual([...controllers].map((controller) => controller.name).sort(), [
       'DevOutboxController',
+      'EmailChangeController',
       'JwksController',
       'PasswordController',
       'ProfileController',

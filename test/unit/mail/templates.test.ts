@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MailContent } from '../../../src/mail/templates/mail-template.js';
-import { otpMail } from '../../../src/mail/templates/otp.template.js';
+import { emailChangeAttemptMail } from '../../../src/mail/templates/email-change-attempt.template.js';
+import { emailChangedMail } from '../../../src/mail/templates/email-changed.template.js';
+import { mailTime } from '../../../src/mail/templates/mail-time.js';
+import { emailChangeCodeMail, otpMail } from '../../../src/mail/templates/otp.template.js';
+import { maskEmail } from '../../../src/common/mask-email.js';
 import { passwordChangedMail } from '../../../src/mail/templates/password-changed.template.js';
 import { passwordResetMail } from '../../../src/mail/templates/password-reset.template.js';
 import { registrationAttemptMail } from '../../../src/mail/templates/registration-attempt.template.js';
@@ -136,6 +140,50 @@ describe('mail templates', () => {
       assert.throws(() =>
         otpMail({ minutes: 10, startedAt: new Date() } as unknown as Parameters<typeof otpMail>[0]),
       );
+    });
+  });
+
+  describe('the e-mail change mails', () => {
+    it('shows the code to the new address first, as one run of digits, and greets by no name', () => {
+      const mail = emailChangeCodeMail({ code: '042917', minutes: 10 });
+      assert.equal(/\d+/.exec(mail.text)?.[0], '042917', mail.text);
+      assert.ok(digitRunsOfHtml(mail.html).includes('042917'), mail.html);
+      assert.match(mail.text, /^Hello,$/m);
+      assert.match(mail.text, /existing account/);
+      assert.deepEqual(mail.copy, { label: 'Verification code', value: '042917' });
+    });
+
+    it('tells the old address what changed, when, from where and on what client, the new address masked', () => {
+      const mail = emailChangedMail({
+        fullName: EVIL_NAME,
+        newEmail: maskEmail('grace.hopper@example.com'),
+        label: 'Firefox on Linux',
+        ip: '203.0.113.7',
+        at: mailTime(new Date('2026-12-06T21:40:05.123Z')),
+      });
+      for (const part of [
+        'g***@example.com',
+        'Firefox on Linux',
+        '203.0.113.7',
+        '2026-12-06 21:40:05 UTC',
+      ]) {
+        assert.ok(mail.text.includes(part), `${part}: ${mail.text}`);
+      }
+      assert.ok(!mail.text.includes('grace.hopper'), mail.text);
+      assert.doesNotMatch(mail.html, /<img|<b>Eve/, 'the name reached the HTML unescaped');
+      assert.equal(mail.copy, undefined);
+    });
+
+    it('greets by no name in the notice to the owner of a taken address, and carries no code', () => {
+      const mail = emailChangeAttemptMail({});
+      assert.match(mail.text, /^Hello,$/m);
+      assert.doesNotMatch(mail.text, /\d/);
+      assert.equal(mail.copy, undefined);
+    });
+
+    it('masks an address to its first character and its domain', () => {
+      assert.equal(maskEmail('ada.lovelace@example.com'), 'a***@example.com');
+      assert.equal(maskEmail('x@sub.example.org'), 'x***@sub.example.org');
     });
   });
 });

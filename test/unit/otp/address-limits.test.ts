@@ -105,4 +105,46 @@ describe('AddressLimits', () => {
       );
     });
   });
+
+  describe('several subjects at once (an e-mail change: the new address and the account)', () => {
+    const ACCOUNT = { account: '5b0c1a8e-3c55-4d5e-9a61-0f8a4b1d2c3e' };
+
+    it('counts an account apart from any address, and apart from an address spelled like its id', async () => {
+      const address = limits({ maxSendsPerAddress: 1 });
+      assert.equal((await address.acquireSend(ACCOUNT)).granted, true);
+      assert.equal((await address.acquireSend(ACCOUNT)).granted, false);
+      assert.equal((await address.acquireSend(ACCOUNT.account)).granted, true);
+      assert.equal((await address.acquireSend(EMAIL)).granted, true);
+    });
+
+    it('grants a send to all subjects or counts it against none, naming the one refused', async () => {
+      const address = limits({ maxSendsPerAddress: 2 });
+      for (const other of ['a@example.com', 'b@example.com']) {
+        assert.equal((await address.acquireSends([other, ACCOUNT])).granted, true);
+      }
+      const refused = await address.acquireSends(['c@example.com', ACCOUNT]);
+      assert.ok(!refused.granted);
+      assert.deepEqual([refused.subject, refused.cap], [ACCOUNT, 'sends']);
+      // c@example.com's slot was given back: two sends still fit there.
+      assert.equal((await address.acquireSend('c@example.com')).granted, true);
+      assert.equal((await address.acquireSend('c@example.com')).granted, true);
+    });
+
+    it('refuses a send to a subject without a wrong guess left, and releases the others', async () => {
+      const address = limits({ maxSendsPerAddress: 1, maxFailuresPerAddress: 1 });
+      assert.ok((await address.acquireGuess(ACCOUNT)).granted);
+      const refused = await address.acquireSends([EMAIL, ACCOUNT]);
+      assert.ok(!refused.granted);
+      assert.deepEqual([refused.subject, refused.cap], [ACCOUNT, 'failures']);
+      assert.equal((await address.acquireSend(EMAIL)).granted, true, 'the address kept a send');
+    });
+
+    it('release gives every subject its send back', async () => {
+      const address = limits({ maxSendsPerAddress: 1 });
+      const granted = await address.acquireSends([EMAIL, ACCOUNT]);
+      assert.ok(granted.granted);
+      await granted.release();
+      assert.equal((await address.acquireSends([EMAIL, ACCOUNT])).granted, true);
+    });
+  });
 });
