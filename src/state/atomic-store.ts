@@ -14,6 +14,12 @@ export interface StoreWriteOptions {
    * else (counters, cooldowns, pending registrations, revocation marks) stays until it expires.
    */
   evictable?: boolean;
+  /**
+   * The value must be kept this long, and may then be dropped like an evictable one: it only
+   * becomes a copy once something else (a database write under way) has caught up with it.
+   * Ignored when `evictable` is set.
+   */
+  evictableAfterMs?: number;
 }
 
 /**

@@ -23,9 +23,11 @@ const FULL_WARNING_INTERVAL_MS = 60_000;
  *
  * It holds at most `maxEntries` keys, however many clients write them. When a new key finds it
  * full, the store drops what it can lose without weakening anything: expired entries first, then
- * the oldest entry written as evictable (a cached copy of the database or of an API answer).
- * Counters, cooldowns, pending registrations and revocation marks are never dropped before they
- * expire: dropping a lockout counter or a cooldown would reset a limit for the price of
+ * the oldest entry written as evictable (a cached copy of the database or of an API answer),
+ * then the oldest entry whose `evictableAfterMs` has passed (a revocation mark, once its database
+ * row is surely there: without this, a day of refreshes would fill the store with the marks of
+ * rotated tokens, and every refresh after that would be refused).
+ * Counters, cooldowns and pending registrations are never dropped before they expire: dropping a lockout counter or a cooldown would reset a limit for the price of
  * filling the store, cheaper than waiting it out. With none of those to spare, the write is
  * refused as a store that does not answer (503, failing closed) and an evictable write is
  * simply not kept, until entries expire.
@@ -36,6 +38,11 @@ export class MemoryAtomicStore extends AtomicStore implements OnModuleDestroy {
   private readonly entries = new Map<string, Entry>();
   /** The keys written as evictable, oldest first (a Set keeps insertion order). */
   private readonly evictable = new Set<string>();
+  /**
+   * The keys written with `evictableAfterMs`, oldest first, with the time from which each may be
+   * dropped. Callers give one duration for one kind of value, so the oldest is due first.
+   */
+  private readonly settling = new Map<string, number>();
   private readonly sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS).unref();
   private lastSweep = 0;
   private lastFullWarning = 0;
@@ -156,17 +163,25 @@ export class MemoryAtomicStore extends AtomicStore implements OnModuleDestroy {
   }
 
   private write(key: string, value: string, ttlMs: number, options: StoreWriteOptions): void {
-    const entry: Entry = { kind: 'string', value, expiresAt: Date.now() + ttlMs };
-    this.insert(key, entry, options.evictable === true);
+    const now = Date.now();
+    const entry: Entry = { kind: 'string', value, expiresAt: now + ttlMs };
+    const evictable = options.evictable === true;
+    const evictableFrom =
+      !evictable && options.evictableAfterMs !== undefined
+        ? now + options.evictableAfterMs
+        : undefined;
+    this.insert(key, entry, evictable, evictableFrom);
   }
 
   /** Sets an entry, making room for a new key first; throws when there is none to make. */
-  private insert(key: string, entry: Entry, evictable: boolean): void {
+  private insert(key: string, entry: Entry, evictable: boolean, evictableFrom?: number): void {
     if (!this.entries.has(key) && !this.makeRoom(evictable)) return;
     this.entries.set(key, entry);
     // Re-added at the end: the eviction order is the order of the last write.
     this.evictable.delete(key);
+    this.settling.delete(key);
     if (evictable) this.evictable.add(key);
+    else if (evictableFrom !== undefined) this.settling.set(key, evictableFrom);
   }
 
   /**
@@ -185,6 +200,11 @@ export class MemoryAtomicStore extends AtomicStore implements OnModuleDestroy {
       this.forget(oldest.value);
       return true;
     }
+    const [due] = this.settling;
+    if (due !== undefined && due[1] <= now) {
+      this.forget(due[0]);
+      return true;
+    }
     if (evictableWrite) return false;
     if (now - this.lastFullWarning >= FULL_WARNING_INTERVAL_MS) {
       this.lastFullWarning = now;
@@ -200,6 +220,7 @@ export class MemoryAtomicStore extends AtomicStore implements OnModuleDestroy {
   private forget(key: string): void {
     this.entries.delete(key);
     this.evictable.delete(key);
+    this.settling.delete(key);
   }
 
   /** The log at `key` without the records that have left the window, if it has any left. */

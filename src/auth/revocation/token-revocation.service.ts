@@ -23,6 +23,13 @@ const NOT_REVOKED_CACHE_MS = 10 * 60_000;
 /** How long a revoked generation is remembered; the database gives the same answer afterwards. */
 const REVOKED_GENERATION_CACHE_MS = 10 * 60_000;
 const MIN_CACHE_MS = 1_000;
+/**
+ * How long a revocation mark must stay before the in-process store may drop it to make room: past
+ * the write that follows it and any read that began before that write, both bounded by the
+ * database's timeouts (5 s each). Afterwards the database gives the same answer.
+ */
+const MARK_SETTLES_AFTER_MS = 20_000;
+const MARK = { evictableAfterMs: MARK_SETTLES_AFTER_MS };
 
 /** A token to revoke on its own. */
 export interface TokenToRevoke {
@@ -197,7 +204,12 @@ export class TokenRevocationService {
       if (generation === null) return null;
       // Generations another instance raised meanwhile are revoked as well.
       for (let skipped = before.tokenGeneration + 1; skipped < generation; skipped++) {
-        await this.cache.set(generationKey(userId, skipped), REVOKED, REVOKED_GENERATION_CACHE_MS);
+        await this.cache.set(
+          generationKey(userId, skipped),
+          REVOKED,
+          REVOKED_GENERATION_CACHE_MS,
+          MARK,
+        );
       }
       return generation;
     });
@@ -213,7 +225,7 @@ export class TokenRevocationService {
     ttlMs: number,
     write: () => Promise<T>,
   ): Promise<T> {
-    for (const key of keys) await this.cache.set(key, REVOKED, ttlMs);
+    for (const key of keys) await this.cache.set(key, REVOKED, ttlMs, MARK);
     let result: T;
     try {
       result = await write();
@@ -236,8 +248,8 @@ export class TokenRevocationService {
         ? cacheTtl(expSeconds)
         : Math.min(NOT_REVOKED_CACHE_MS, cacheTtl(expSeconds));
     // What the database said: dropping it under memory pressure only costs reading it again. The
-    // marks a revocation writes first (cacheThenDatabase) are not evictable: they must outlive
-    // every read that started before the database write, which fills only if they are absent.
+    // marks a revocation writes first (cacheThenDatabase) become evictable only later: they must
+    // outlive every read that started before the database write, which fills only if absent.
     await this.cache.setIfAbsent(key, value, ttlMs, { evictable: true });
     return value;
   }

@@ -86,6 +86,46 @@ describe('MemoryAtomicStore with a bound of 3 entries', () => {
     assert.equal(await store.get('revocation:jti:x'), '1');
   });
 
+  it('keeps a mark written with evictableAfterMs while it is young: a full store refuses the new key', async () => {
+    store = new MemoryAtomicStore(3);
+    for (const jti of ['a', 'b', 'c']) {
+      await store.set(`revocation:jti:${jti}`, '1', MINUTE, { evictableAfterMs: MINUTE });
+    }
+
+    await assert.rejects(store.increment('login-failures:x', MINUTE), StoreUnavailableError);
+    assert.deepEqual(
+      await store.getMany(['revocation:jti:a', 'revocation:jti:b', 'revocation:jti:c']),
+      ['1', '1', '1'],
+    );
+  });
+
+  it('drops the oldest mark once its evictableAfterMs has passed, and never a counter', async () => {
+    store = new MemoryAtomicStore(3);
+    await store.increment('login-failures:victim', MINUTE);
+    await store.set('revocation:jti:old', '1', MINUTE, { evictableAfterMs: 20 });
+    await sleep(40);
+    await store.set('revocation:jti:young', '1', MINUTE, { evictableAfterMs: 20 });
+
+    await store.set('revocation:jti:new', '1', MINUTE, { evictableAfterMs: 20 });
+
+    assert.equal(await store.get('revocation:jti:old'), null, 'the settled mark made room');
+    assert.equal(await store.get('revocation:jti:young'), '1');
+    assert.equal(await store.get('revocation:jti:new'), '1');
+    assert.equal(await store.get('login-failures:victim'), '1');
+    await assert.rejects(store.increment('login-failures:other', MINUTE), StoreUnavailableError);
+  });
+
+  it('a mark written again as a plain value is no longer dropped', async () => {
+    store = new MemoryAtomicStore(2);
+    await store.set('revocation:jti:x', '1', MINUTE, { evictableAfterMs: 1 });
+    await store.set('revocation:jti:x', '1', MINUTE);
+    await store.increment('counter:a', MINUTE);
+    await sleep(10);
+
+    await assert.rejects(store.increment('counter:b', MINUTE), StoreUnavailableError);
+    assert.equal(await store.get('revocation:jti:x'), '1');
+  });
+
   it('makes room from expired entries before refusing', async () => {
     store = new MemoryAtomicStore(3);
     for (const key of ['a', 'b', 'c']) await store.increment(`counter:${key}`, 20);
