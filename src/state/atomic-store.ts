@@ -6,6 +6,13 @@ export interface WindowCount {
   oldestLeavesInMs: number;
 }
 
+/** A counter just incremented. */
+export interface CounterState {
+  count: number;
+  /** Milliseconds until the counter expires. */
+  ttlMs: number;
+}
+
 /** How a write may be treated when the store runs out of room. */
 export interface StoreWriteOptions {
   /**
@@ -50,6 +57,11 @@ export abstract class AtomicStore {
   ): Promise<boolean>;
   /** Adds one; a new counter starts at 1 and lives `ttlMs`, an existing one keeps its lifetime. */
   abstract increment(key: string, ttlMs: number): Promise<number>;
+  /**
+   * {@link increment}, also telling the counter's remaining lifetime, in one atomic operation
+   * (one round trip to Redis): what a fixed-window rate limit needs on every request.
+   */
+  abstract incrementWithTtl(key: string, ttlMs: number): Promise<CounterState>;
   /** Gives an existing key a new lifetime. */
   abstract expire(key: string, ttlMs: number): Promise<void>;
   /** Remaining lifetime in milliseconds, 0 when the key does not exist. */

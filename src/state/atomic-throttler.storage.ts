@@ -5,7 +5,8 @@ import { AtomicStore } from './atomic-store.js';
 
 /**
  * @nestjs/throttler's storage on the {@link AtomicStore}: a fixed window per key, counted with
- * one atomic increment, so the per-IP limit holds across instances once the store is Redis.
+ * one atomic increment that also tells the window's time left (one round trip to Redis), so the
+ * per-IP limit holds across instances once the store is Redis.
  */
 @Injectable()
 export class AtomicThrottlerStorage implements ThrottlerStorage {
@@ -19,8 +20,8 @@ export class AtomicThrottlerStorage implements ThrottlerStorage {
     throttlerName: string,
   ): Promise<ThrottlerStorageRecord> {
     const storeKey = `throttle:${throttlerName}:${key}`;
-    const totalHits = await this.store.increment(storeKey, ttlMs);
-    const secondsLeft = Math.max(1, Math.ceil((await this.store.ttl(storeKey)) / 1000));
+    const { count: totalHits, ttlMs: msLeft } = await this.store.incrementWithTtl(storeKey, ttlMs);
+    const secondsLeft = Math.max(1, Math.ceil(msLeft / 1000));
     return {
       totalHits,
       timeToExpire: secondsLeft,

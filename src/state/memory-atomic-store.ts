@@ -1,6 +1,11 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { StoreUnavailableError } from '../common/errors/infrastructure-error.js';
-import { AtomicStore, type StoreWriteOptions, type WindowCount } from './atomic-store.js';
+import {
+  AtomicStore,
+  type CounterState,
+  type StoreWriteOptions,
+  type WindowCount,
+} from './atomic-store.js';
 
 /** What a key holds: a string, a map of fields, or a sliding-window log (member → time). */
 type Entry = { expiresAt: number } & (
@@ -83,6 +88,13 @@ export class MemoryAtomicStore extends AtomicStore implements OnModuleDestroy {
       return Promise.resolve(next);
     }
     return settled(() => (this.write(key, '1', ttlMs, {}), 1));
+  }
+
+  async incrementWithTtl(key: string, ttlMs: number): Promise<CounterState> {
+    // Both steps run before the first await returns: nothing runs in between.
+    const count = this.increment(key, ttlMs);
+    const entry = this.live(key, 'string');
+    return { count: await count, ttlMs: entry ? entry.expiresAt - Date.now() : 0 };
   }
 
   expire(key: string, ttlMs: number): Promise<void> {

@@ -3,7 +3,7 @@ import { createClient } from '@keyv/redis';
 import { setTimeout as delay } from 'node:timers/promises';
 import { StoreUnavailableError } from '../common/errors/infrastructure-error.js';
 import { withinDeadline } from '../common/within-deadline.js';
-import { AtomicStore, type WindowCount } from './atomic-store.js';
+import { AtomicStore, type CounterState, type WindowCount } from './atomic-store.js';
 
 /**
  * Bounds on every exchange with Redis, so that an outage becomes a 503 within seconds and never
@@ -122,6 +122,19 @@ export class RedisAtomicStore extends AtomicStore implements OnModuleInit, OnApp
       this.client.multi().incr(fullKey).pExpire(fullKey, milliseconds(ttlMs), 'NX').exec(),
     );
     return Number(count);
+  }
+
+  async incrementWithTtl(key: string, ttlMs: number): Promise<CounterState> {
+    const fullKey = this.prefix + key;
+    const [count, , remaining] = await this.run('INCR', () =>
+      this.client
+        .multi()
+        .incr(fullKey)
+        .pExpire(fullKey, milliseconds(ttlMs), 'NX')
+        .pTTL(fullKey)
+        .exec(),
+    );
+    return { count: Number(count), ttlMs: Math.max(0, Number(remaining)) };
   }
 
   async expire(key: string, ttlMs: number): Promise<void> {

@@ -94,6 +94,30 @@ export function describeAtomicStore<S extends AtomicStore>(
       });
     });
 
+    describe('incrementWithTtl', () => {
+      it('counts like increment and tells the lifetime left of the counter', async () => {
+        const first = await store.incrementWithTtl('n', 60_000);
+        assert.equal(first.count, 1);
+        assert.ok(first.ttlMs > 59_000 && first.ttlMs <= 60_000, `ttl ${first.ttlMs}`);
+        await store.increment('n', 60_000);
+        await sleep(30);
+        const third = await store.incrementWithTtl('n', 1_000);
+        assert.equal(third.count, 3);
+        assert.ok(third.ttlMs > 58_000 && third.ttlMs < first.ttlMs, `ttl ${third.ttlMs}`);
+      });
+
+      it('counts every one of many concurrent calls, each with a lifetime', async () => {
+        const states = await Promise.all(
+          Array.from({ length: 50 }, () => store.incrementWithTtl('n', 60_000)),
+        );
+        assert.deepEqual(
+          states.map((state) => state.count).sort((a, b) => a - b),
+          Array.from({ length: 50 }, (_, i) => i + 1),
+        );
+        assert.ok(states.every((state) => state.ttlMs > 0 && state.ttlMs <= 60_000));
+      });
+    });
+
     it('gives a key a new lifetime on expire, and ignores a missing key', async () => {
       await store.set('a', 'one', 30);
       await store.expire('a', 60_000);

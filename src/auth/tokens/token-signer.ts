@@ -13,6 +13,7 @@ import { InjectOtpAuthOptions } from '../../core/otp-auth-core.module-definition
 import { decodeSegment, encodeSegment, JWS_ALGORITHMS, type JsonObject } from './jws-algorithms.js';
 import { claimsToSign, verifyRulesOf, type SignerIdentity } from './jwt-service-options.js';
 import { TokenKeyRing } from './token-key-ring.js';
+import type { VerificationKey } from './token-keys.js';
 
 export type { JsonObject } from './jws-algorithms.js';
 
@@ -27,6 +28,12 @@ type Refusal =
   | 'expired'
   | 'inactive'
   | 'claims';
+
+/**
+ * Header segments remembered at most. Every token we sign has one of a handful of headers (one per
+ * key); the bound keeps a client sending variants of a valid header from growing the map.
+ */
+const MAX_KNOWN_HEADERS = 16;
 
 /** A verified token as `verify(token, { complete: true })` returns it. */
 export interface CompleteToken {
@@ -53,6 +60,11 @@ export class TokenSigner extends JwtService {
   private readonly identity: SignerIdentity;
   /** The encoded header of every new token, made once. */
   private readonly header: string;
+  /**
+   * Header segments that passed the header checks, with the key each names: a token's header is
+   * decoded and checked once, not on every verification.
+   */
+  private readonly knownHeaders = new Map<string, VerificationKey>();
 
   constructor(
     // Named explicitly: Nest inherits the parameter tokens JwtService declares
@@ -144,16 +156,24 @@ export class TokenSigner extends JwtService {
   private check(token: string): JsonObject | Refusal {
     const [headerPart, payloadPart, signature, ...rest] = token.split('.');
     if (signature === undefined || rest.length > 0) return 'malformed';
-    const header = decodeSegment(headerPart);
-    if (!header || header.crit !== undefined) return 'header';
-    if (header.typ !== undefined && !isJwtType(header.typ)) return 'header';
-    const key = this.keys.find(header.kid, header.alg);
-    if (!key) return 'key';
+    const key = this.knownHeaders.get(headerPart) ?? this.keyOfHeader(headerPart);
+    if (typeof key === 'string') return key;
     const input = token.slice(0, headerPart.length + 1 + payloadPart.length);
     if (!JWS_ALGORITHMS[key.alg].verify(input, signature, key.key)) return 'signature';
     const claims = decodeSegment(payloadPart);
     if (!claims) return 'claims';
     return this.claimsRefusal(claims) ?? claims;
+  }
+
+  /** The key a header segment names, once its checks pass; remembered for the next token. */
+  private keyOfHeader(headerPart: string): VerificationKey | Refusal {
+    const header = decodeSegment(headerPart);
+    if (!header || header.crit !== undefined) return 'header';
+    if (header.typ !== undefined && !isJwtType(header.typ)) return 'header';
+    const key = this.keys.find(header.kid, header.alg);
+    if (!key) return 'key';
+    if (this.knownHeaders.size < MAX_KNOWN_HEADERS) this.knownHeaders.set(headerPart, key);
+    return key;
   }
 
   private claimsRefusal(claims: JsonObject): Refusal | undefined {

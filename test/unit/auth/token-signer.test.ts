@@ -97,6 +97,26 @@ describe('TokenSigner', () => {
       );
     });
 
+    it('checks a header once per spelling: a refused header stays refused, many valid spellings all verify', () => {
+      const hs = signer();
+      const header = headerOf(hs.sign(claims()));
+      const body = { ...claims(), iss: 'otp-auth', aud: 'otp-auth' };
+      const spellings = Array.from({ length: 40 }, (_, n) => ({ ...header, [`x${n}`]: n }));
+      for (let round = 0; round < 2; round++) {
+        for (const spelling of spellings) {
+          assert.equal(hs.verifiedClaims(hmacToken(spelling, body, SECRET))?.sub, 'user-1');
+        }
+        const crit = hmacToken({ ...header, crit: ['exp'] }, body, SECRET);
+        assert.equal(hs.verifiedClaims(crit), null, `round ${round}: crit`);
+        const wrongKey = hmacToken(header, body, 'another-secret-0123456789abcdefghijkl');
+        assert.equal(
+          hs.verifiedClaims(wrongKey),
+          null,
+          `round ${round}: a known header, a wrong MAC`,
+        );
+      }
+    });
+
     it('refuses alg none, HS384, another kid, crit, a typ other than JWT, and a non-canonical signature', () => {
       const hs = signer();
       const token = hs.sign(claims());
