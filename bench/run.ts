@@ -84,6 +84,8 @@ const ACCOUNTS = 8;
 const REVOCATION_WRITES = 20_000;
 /** The seeded file of the scale checks, in the work directory. */
 const SEEDED_FILE = 'seeded.sqlite';
+/** In-process keys allowed per pending registration in the footprint child (a few are used). */
+const PENDING_KEYS_BOUND = 10;
 /** Logins of the account whose one-page session list is the walk's comparison. */
 const FEW_SESSIONS = 10;
 
@@ -565,7 +567,14 @@ async function pendingFootprint(
   log(`scale: ${options.pending} pending registrations in the in-process store`);
   const pending = await jsonChild<PendingFootprint>(
     'pending-footprint.js',
-    { ...sqliteEnv('pending.sqlite'), BENCH_PENDING: String(options.pending) },
+    {
+      ...sqliteEnv('pending.sqlite'),
+      BENCH_PENDING: String(options.pending),
+      // Each registration holds several keys (the record, its send cooldown, the address's
+      // limits): the default bound of 100,000 keys refuses new ones (503) well before 100,000
+      // registrations. What is measured is their memory, so the bound is set above them.
+      MEMORY_STORE_MAX_ENTRIES: String(Math.max(1_000, options.pending * PENDING_KEYS_BOUND)),
+    },
     [...serviceNodeArgs, '--expose-gc'],
   );
   log(
