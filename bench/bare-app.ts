@@ -1,11 +1,11 @@
 /**
- * The framework's ceiling: a bare Nest app on the same Fastify adapter and options as the
- * service, with one GET route returning a small JSON object. Run as a child process by the bench.
+ * The framework's ceilings: a bare Nest app on the same Fastify adapter and options as the
+ * service, run as a child process by the bench.
  *
- * It also answers `POST /bare-post`, the reference of the refresh scenario (not a ceiling with a
- * target): the refresh body through the service's own validation pipe and DTO, answered with a
- * pair of the presented token, with no work in between — what any validated JSON POST that
- * answers a token pair costs on this framework.
+ * `GET /bare` returns a small JSON object: the ceiling of `GET me/`. `POST /bare-post` is the
+ * ceiling of refresh: the refresh body through the service's own validation pipe and DTO,
+ * answered with a pair of the presented token, with no work in between — what any validated
+ * JSON POST that answers a token pair costs on this framework.
  */
 import 'reflect-metadata';
 import { Body, Controller, Get, Header, HttpCode, Module, Post } from '@nestjs/common';

@@ -1,22 +1,23 @@
 /**
  * `npm run bench`: the production build under load, with its ceilings measured in the same run.
  *
- * 1. Baselines: a bare Nest app on the same Fastify adapter (the framework's ceiling) and argon2id
- *    verify and hash throughput with the service's parameters and thread pool (the ceilings of
- *    login and registration).
+ * 1. Ceilings: a bare Nest app on the same Fastify adapter (its GET for me; its POST through the
+ *    service's validation for refresh) and argon2id verify and hash throughput with the service's
+ *    parameters and thread pool (the ceilings of login and registration).
  * 2. The service on the embedded default (SQLite file, in-process store, SMTP to a sink in this
- *    process): me, login, refresh, register+confirm pairs.
- * 3. Scale: the same on a SQLite file seeded with 100,000 users and 1,000,000 blacklist rows,
- *    revocation writes from 100,000 users on an empty and on the seeded file, and the memory of
- *    100,000 pending registrations in the in-process store.
+ *    process): me, login, refresh, register+confirm pairs; then me again with EdDSA tokens.
+ * 3. Scale: the same on a SQLite file seeded with 100,000 users and 1,000,000 blacklist rows, one
+ *    account's 100,000 sessions listed page by page, revocation writes from 100,000 users on an
+ *    empty and on the seeded file, and the memory of 100,000 pending registrations.
  * 4. The service on PostgreSQL + Redis, when both answer on 127.0.0.1.
  *
  * Absolute figures on a shared two-core machine mean little, so each is judged as a ratio to a
- * ceiling measured in the same run. Results go to bench/results/<timestamp>.json.
+ * ceiling measured in the same run, by CPU per request. Results go to
+ * bench/results/<timestamp>.json.
  */
 import * as argon2 from 'argon2';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -32,7 +33,12 @@ import {
   type Measurable,
   type Scenario,
 } from './support/load.js';
-import { parseBenchOptions, threadPoolSize, type BenchOptions } from './support/options.js';
+import {
+  parseBenchOptions,
+  threadPoolSize,
+  type BenchOptions,
+  type ScenarioName,
+} from './support/options.js';
 import {
   barePostScenario,
   bareScenario,
@@ -41,17 +47,32 @@ import {
   pairsScenario,
   refreshScenario,
 } from './support/scenarios.js';
-import { countRows, seedSqlite, type SeedCounts } from './support/seed.js';
-import { createAccount, inParallel, login, type Session } from './support/service-client.js';
+import {
+  countRows,
+  liveSessionIds,
+  seedSessions,
+  seedSqlite,
+  type SeedCounts,
+} from './support/seed.js';
+import {
+  claimsOf,
+  createAccount,
+  headerOf,
+  inParallel,
+  login,
+  type Session,
+} from './support/service-client.js';
+import { smallAccountPage, walkSessions, type SessionWalk } from './support/session-walk.js';
 import { BenchSmtpSink } from './support/smtp-sink.js';
 import {
   evaluate,
   renderTable,
   type BenchReport,
-  type FrameworkReference,
+  ratiosOf,
   type PairedResult,
   type PendingFootprint,
   type RevocationWrites,
+  type RunComparison,
   type ServiceRun,
 } from './support/report.js';
 
@@ -61,6 +82,12 @@ const root = resolve(here, '..', '..');
 const ACCOUNTS = 8;
 /** Tokens each revocation-writes child revokes (after 1,000 not counted). */
 const REVOCATION_WRITES = 20_000;
+/** The seeded file of the scale checks, in the work directory. */
+const SEEDED_FILE = 'seeded.sqlite';
+/** In-process keys allowed per pending registration in the footprint child (a few are used). */
+const PENDING_KEYS_BOUND = 10;
+/** Logins of the account whose one-page session list is the walk's comparison. */
+const FEW_SESSIONS = 10;
 
 /**
  * The Node.js flags the service runs with in production: those of `npm run start:prod`, read from
@@ -255,120 +282,400 @@ async function prepareAccounts(
   return inParallel(emails, poolSize, (email) => login(baseUrl, email));
 }
 
-async function runScenarios(
-  name: string,
-  server: ChildServer,
-  ceilings: Ceilings,
-  sink: BenchSmtpSink,
-): Promise<PairedResult[]> {
-  const sessions = await prepareAccounts(server.baseUrl, sink, `${name}-${runTag}`);
-  const emails = sessions.map((session) => session.email);
-  const results: PairedResult[] = [];
-  for (const scenarioName of options.scenarios) {
-    log(`${name}: ${scenarioName} (interleaved with its ceiling, ${options.slices} slices each)`);
-    let scenario: Scenario;
-    let argon2Operation: Argon2Request['operation'] | undefined;
-    switch (scenarioName) {
-      case 'me':
-        scenario = meScenario(sessions);
-        break;
-      case 'login':
-        scenario = loginScenario(emails);
-        argon2Operation = 'verify';
-        break;
-      case 'refresh':
-        scenario = refreshScenario(
-          async (index) => (await login(server.baseUrl, emails[index % ACCOUNTS])).refresh,
-        );
-        break;
-      case 'pairs':
-        scenario = pairsScenario(sink, `${name}-${runTag}`);
-        argon2Operation = 'hash';
-        break;
-    }
-    let argon2Slice: Argon2Slice | undefined;
-    const ceiling = argon2Operation
-      ? ceilings.argon2.measurable(argon2Operation, (slice) => (argon2Slice = slice))
-      : httpMeasurable(ceilings.bare.baseUrl, bareScenario(), options.connections, ceilings.bare);
-    const connections = argon2Operation ? options.argon2Connections : options.connections;
-    const measured = await interleave(
-      httpMeasurable(server.baseUrl, scenario, connections, server),
-      ceiling,
-      interleaveSettings(options),
-    );
-    const result: PairedResult = {
-      ...measured.scenario,
-      ceiling: {
-        name: ceiling.name,
-        rate: measured.ceiling.rate,
-        result: measured.ceiling,
-        argon2: argon2Slice
-          ? { params: argon2Slice.params, concurrency: argon2Slice.concurrency }
-          : undefined,
-      },
-    };
-    const c = measured.ceiling;
-    log(
-      `  ceiling ${c.name}: ${c.rate.toFixed(1)} ${c.unit}, CPU ${c.cpuUs?.toFixed(0)} µs each` +
-        (c.p50Ms === null ? '' : `, p50 ${c.p50Ms} ms, p99 ${c.p99Ms} ms, errors ${c.errors}`),
-    );
-    log(
-      `  ${scenarioName}: ${result.rate.toFixed(1)} ${result.unit}, p50 ${result.p50Ms} ms, ` +
-        `p99 ${result.p99Ms} ms, errors ${result.errors}, peak RSS ` +
-        `${(result.peakRssBytes! / 2 ** 20).toFixed(0)} MB, server CPU ${result.cpuUs?.toFixed(0)} µs each`,
-    );
-    log(`  ratio ${(result.rate / c.rate).toFixed(2)} × ${c.name}`);
-    if (scenarioName === 'refresh' && name === 'sqlite') {
-      result.reference = await measureReference(ceilings.bare, sessions[0].refresh);
-    }
-    results.push(result);
-  }
-  return results;
-}
-
-/**
- * Refresh's reference, once per bench: the bare app's validated POST answering a pair, with a
- * real refresh token, interleaved with the bare ceiling (see bare-app.ts).
- */
-async function measureReference(bare: ChildServer, token: string): Promise<FrameworkReference> {
-  log("reference: the bare app's POST with a refresh body (interleaved with bare)");
-  const measured = await interleave(
-    httpMeasurable(bare.baseUrl, barePostScenario(token), options.connections, bare),
-    httpMeasurable(bare.baseUrl, bareScenario(), options.connections, bare),
-    interleaveSettings(options),
-  );
-  const { scenario: result, ceiling } = measured;
-  log(
-    `  bare POST: ${result.rate.toFixed(1)} req/s, errors ${result.errors}; bare ` +
-      `${ceiling.rate.toFixed(1)} req/s; ratio ${(result.rate / ceiling.rate).toFixed(2)} × bare`,
-  );
-  return { result, bare: ceiling };
-}
-
 /** The ceiling processes, shared by every run. */
 interface Ceilings {
   bare: ChildServer;
   argon2: Argon2Process;
 }
 
-async function serviceRun(
-  name: string,
-  description: ServiceRun['description'],
-  env: NodeJS.ProcessEnv,
+/** A scenario, the ceiling it is measured against and the connections that drive it. */
+interface Pairing {
+  scenario: Scenario;
+  ceiling: Measurable;
+  connections: number;
+  /** The argon2 ceiling's last slice (its parameters and concurrency), once it has run. */
+  argon2Slice?: () => Argon2Slice | undefined;
+}
+
+function argon2Pairing(
+  scenario: Scenario,
+  operation: Argon2Request['operation'],
+  ceilings: Ceilings,
+): Pairing {
+  let last: Argon2Slice | undefined;
+  return {
+    scenario,
+    ceiling: ceilings.argon2.measurable(operation, (slice) => (last = slice)),
+    connections: options.argon2Connections,
+    argon2Slice: () => last,
+  };
+}
+
+/**
+ * Each scenario with its ceiling: the bare GET for me; the bare app's validated POST for refresh
+ * (what a JSON POST answering a token pair costs on this framework, given a real refresh token of
+ * this service); argon2 verify for login and argon2 hash for pairs.
+ */
+function pairingFor(
+  scenarioName: ScenarioName,
+  server: ChildServer,
+  ceilings: Ceilings,
+  sessions: Session[],
+  sink: BenchSmtpSink,
+  tag: string,
+): Pairing {
+  const emails = sessions.map((session) => session.email);
+  const onBare = (scenario: Scenario) =>
+    httpMeasurable(ceilings.bare.baseUrl, scenario, options.connections, ceilings.bare);
+  switch (scenarioName) {
+    case 'me':
+      return {
+        scenario: meScenario(sessions),
+        ceiling: onBare(bareScenario()),
+        connections: options.connections,
+      };
+    case 'refresh':
+      return {
+        scenario: refreshScenario(
+          async (index) => (await login(server.baseUrl, emails[index % ACCOUNTS])).refresh,
+        ),
+        ceiling: onBare(barePostScenario(sessions[0].refresh)),
+        connections: options.connections,
+      };
+    case 'login':
+      return argon2Pairing(loginScenario(emails), 'verify', ceilings);
+    case 'pairs':
+      return argon2Pairing(pairsScenario(sink, tag), 'hash', ceilings);
+  }
+}
+
+async function runPaired(server: ChildServer, pairing: Pairing): Promise<PairedResult> {
+  const measured = await interleave(
+    httpMeasurable(server.baseUrl, pairing.scenario, pairing.connections, server),
+    pairing.ceiling,
+    interleaveSettings(options),
+  );
+  const argon2Slice = pairing.argon2Slice?.();
+  const result: PairedResult = {
+    ...measured.scenario,
+    ceiling: {
+      name: pairing.ceiling.name,
+      rate: measured.ceiling.rate,
+      result: measured.ceiling,
+      argon2: argon2Slice
+        ? { params: argon2Slice.params, concurrency: argon2Slice.concurrency }
+        : undefined,
+    },
+  };
+  logPaired(result);
+  return result;
+}
+
+function logPaired(result: PairedResult): void {
+  const c = result.ceiling.result;
+  log(
+    `  ceiling ${c.name}: ${c.rate.toFixed(1)} ${c.unit}, CPU ${c.cpuUs?.toFixed(0)} µs each` +
+      (c.p50Ms === null ? '' : `, p50 ${c.p50Ms} ms, p99 ${c.p99Ms} ms, errors ${c.errors}`),
+  );
+  log(
+    `  ${result.name}: ${result.rate.toFixed(1)} ${result.unit}, p50 ${result.p50Ms} ms, ` +
+      `p99 ${result.p99Ms} ms, errors ${result.errors}, peak RSS ` +
+      `${(result.peakRssBytes! / 2 ** 20).toFixed(0)} MB, server CPU ${result.cpuUs?.toFixed(0)} µs each`,
+  );
+  const { rate, cpu } = ratiosOf(result);
+  log(`  ratio × ${c.name}: CPU ${cpu?.toFixed(2) ?? '?'}, rate ${rate.toFixed(2)}`);
+}
+
+async function runScenarios(
+  spec: RunSpec,
+  server: ChildServer,
   ceilings: Ceilings,
   sink: BenchSmtpSink,
-  seeded?: SeedCounts,
+): Promise<PairedResult[]> {
+  const { name } = spec;
+  const tag = `${name}-${runTag}`;
+  const sessions = await prepareAccounts(server.baseUrl, sink, tag);
+  // A run named for its signing measures nothing if the service fell back to another algorithm.
+  const alg = headerOf(sessions[0].access).alg;
+  if (spec.description.signing && alg !== spec.description.signing) {
+    throw new Error(`${name}: tokens signed with ${alg}, not ${spec.description.signing}`);
+  }
+  const results: PairedResult[] = [];
+  for (const scenarioName of spec.scenarios) {
+    log(`${name}: ${scenarioName} (interleaved with its ceiling, ${options.slices} slices each)`);
+    const pairing = pairingFor(scenarioName, server, ceilings, sessions, sink, tag);
+    results.push(await runPaired(server, pairing));
+  }
+  return results;
+}
+
+/** One start of the service and what is measured on it. */
+interface RunSpec {
+  name: string;
+  description: ServiceRun['description'];
+  env: NodeJS.ProcessEnv;
+  scenarios: ScenarioName[];
+  seeded?: SeedCounts;
+  comparison?: RunComparison;
+  /** Work done on the running service once the scenarios are measured (the session walk). */
+  after?: (server: ChildServer) => Promise<void>;
+}
+
+async function serviceRun(
+  spec: RunSpec,
+  ceilings: Ceilings,
+  sink: BenchSmtpSink,
 ): Promise<ServiceRun> {
-  log(`service run "${name}" (${description.database} + ${description.store})`);
-  const server = await startService(name, env);
+  const { name, description, seeded, comparison } = spec;
+  const signing = description.signing ? `, ${description.signing}` : '';
+  log(`service run "${name}" (${description.database} + ${description.store}${signing})`);
+  const server = await startService(name, spec.env);
   let scenarios: PairedResult[];
   try {
-    scenarios = await runScenarios(name, server, ceilings, sink);
+    scenarios = await runScenarios(spec, server, ceilings, sink);
+    await spec.after?.(server);
   } finally {
     await server.stop();
   }
   const profile = options.profile ? printProfile(name) : undefined;
-  return { name, description, seeded, scenarios, profile };
+  return { name, description, seeded, comparison, scenarios, profile };
+}
+
+/** An Ed25519 signing key as JWT_PRIVATE_KEY takes it: PKCS#8 PEM, made for this run. */
+function ed25519PrivateKeyPem(): string {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  return privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+}
+
+/**
+ * `GET me/` with EdDSA tokens: its own short service run, me only, compared with the HS256 me of
+ * the same bench. A token is verified once and then remembered (access-token-authenticator.ts),
+ * so the signing algorithm should not change what the guarded GET costs.
+ */
+function eddsaRun(sqliteEnv: (file: string) => NodeJS.ProcessEnv): RunSpec {
+  return {
+    name: 'sqlite-eddsa',
+    description: { database: 'SQLite', store: 'in-process', signing: 'EdDSA' },
+    env: {
+      ...sqliteEnv('eddsa.sqlite'),
+      JWT_ALGORITHM: 'EdDSA',
+      JWT_PRIVATE_KEY: ed25519PrivateKeyPem(),
+    },
+    scenarios: ['me'],
+    comparison: { run: 'sqlite', label: 'vs HS256', ceilingTarget: false },
+  };
+}
+
+/**
+ * One account's session list walked through the API on the seeded file (see session-walk.ts):
+ * the account logs in, its session row is copied into `options.sessionRows` more by plain SQL,
+ * and the walk must list each live one once, its last pages costing what its first ones do. An
+ * account with the default cap of sessions gives a one-page list for comparison.
+ */
+async function measureSessionWalk(
+  server: ChildServer,
+  sink: BenchSmtpSink,
+  file: string,
+): Promise<SessionWalk> {
+  const email = `walk-${runTag}@example.com`;
+  await createAccount(server.baseUrl, sink, email);
+  const { access } = await login(server.baseUrl, email);
+  const { sub, fam } = claimsOf(access);
+  const started = performance.now();
+  seedSessions(file, fam, options.sessionRows);
+  log(
+    `sessions: ${options.sessionRows} seeded for one account in ` +
+      `${((performance.now() - started) / 1000).toFixed(1)} s; walking its list`,
+  );
+  const walk = await walkSessions(server, access, liveSessionIds(file, sub));
+  log(
+    `  ${walk.pages} pages, ${walk.listed} of ${walk.liveRows} listed in ${walk.seconds.toFixed(1)} s ` +
+      `(${walk.duplicates} duplicates, ${walk.missing} missing, ${walk.outOfOrder} out of order, ` +
+      `${walk.errors} errors); CPU per page first ${walk.window.firstCpuUs.toFixed(0)} µs, ` +
+      `last ${walk.window.lastCpuUs.toFixed(0)} µs`,
+  );
+  const small = await fewSessionsPage(server, sink, file);
+  log(`  an account with ${small.sessions} sessions: ${small.cpuUs.toFixed(0)} µs of CPU a page`);
+  return { ...walk, small };
+}
+
+async function fewSessionsPage(
+  server: ChildServer,
+  sink: BenchSmtpSink,
+  file: string,
+): Promise<NonNullable<SessionWalk['small']>> {
+  const email = `few-sessions-${runTag}@example.com`;
+  await createAccount(server.baseUrl, sink, email);
+  let access = '';
+  for (let i = 0; i < FEW_SESSIONS; i++) access = (await login(server.baseUrl, email)).access;
+  // SESSIONS_MAX_PER_USER, when set below FEW_SESSIONS, leaves fewer: the database says.
+  return smallAccountPage(server, access, liveSessionIds(file, claimsOf(access).sub).length);
+}
+
+/** The file of an embedded run, in the work directory. */
+function sqliteEnvOf(sink: BenchSmtpSink): (file: string) => NodeJS.ProcessEnv {
+  return (file) => serviceEnv(sink, `sqlite:${join(workDir, file)}`);
+}
+
+/** Migrates a new SQLite file and fills it with the scale run's users and blacklist rows. */
+async function seededFile(sqliteEnv: (file: string) => NodeJS.ProcessEnv): Promise<SeedCounts> {
+  log(
+    `scale: migrating and seeding ${options.seedUsers} users, ${options.seedBlacklist} blacklist rows`,
+  );
+  await (await startService('migrate', sqliteEnv(SEEDED_FILE))).stop();
+  const started = performance.now();
+  const hash = await argon2.hash('seeded password 1', {
+    type: argon2.argon2id,
+    memoryCost: 19456,
+    timeCost: 2,
+    parallelism: 1,
+  });
+  const file = join(workDir, SEEDED_FILE);
+  seedSqlite(file, { users: options.seedUsers, blacklist: options.seedBlacklist }, hash);
+  const seeded = countRows(file);
+  log(
+    `  seeded ${seeded.users} users, ${seeded.blacklist} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  return seeded;
+}
+
+async function revocationWritesOn(
+  sqliteEnv: (file: string) => NodeJS.ProcessEnv,
+): Promise<NonNullable<BenchReport['revocationWrites']>> {
+  log('scale: revocation writes from 100,000 users, on an empty file and on the seeded one');
+  const writesOn = (file: string) =>
+    jsonChild<RevocationWrites>(
+      'revocation-writes.js',
+      { ...sqliteEnv(file), BENCH_REVOCATIONS: String(REVOCATION_WRITES) },
+      serviceNodeArgs,
+    );
+  const writes = {
+    empty: await writesOn('writes-empty.sqlite'),
+    seeded: await writesOn(SEEDED_FILE),
+  };
+  for (const [label, measured] of Object.entries(writes)) {
+    log(
+      `  ${label}: ${measured.rowsPerSecond.toFixed(0)} rows/s, ${measured.cpuUsPerRow.toFixed(1)} µs of CPU each`,
+    );
+  }
+  return writes;
+}
+
+async function pendingFootprint(
+  sqliteEnv: (file: string) => NodeJS.ProcessEnv,
+): Promise<PendingFootprint> {
+  log(`scale: ${options.pending} pending registrations in the in-process store`);
+  const pending = await jsonChild<PendingFootprint>(
+    'pending-footprint.js',
+    {
+      ...sqliteEnv('pending.sqlite'),
+      BENCH_PENDING: String(options.pending),
+      // Each registration holds several keys (the record, its send cooldown, the address's
+      // limits): the default bound of 100,000 keys refuses new ones (503) well before 100,000
+      // registrations. What is measured is their memory, so the bound is set above them.
+      MEMORY_STORE_MAX_ENTRIES: String(Math.max(1_000, options.pending * PENDING_KEYS_BOUND)),
+    },
+    [...serviceNodeArgs, '--expose-gc'],
+  );
+  log(
+    `  RSS ${(pending.rssBeforeBytes / 2 ** 20).toFixed(0)} MB → ${(pending.rssAfterBytes / 2 ** 20).toFixed(0)} MB`,
+  );
+  return pending;
+}
+
+/** What the scale checks add to the report. */
+type ScaleResults = Pick<BenchReport, 'revocationWrites' | 'sessionWalk' | 'pending'>;
+
+/**
+ * The scale checks: the scenarios on the seeded file (then the session walk, on the same running
+ * service), revocation writes from many users, and the pending registrations' memory.
+ */
+async function scaleChecks(
+  runs: ServiceRun[],
+  ceilings: Ceilings,
+  sink: BenchSmtpSink,
+): Promise<ScaleResults> {
+  const sqliteEnv = sqliteEnvOf(sink);
+  const seeded = await seededFile(sqliteEnv);
+  let sessionWalk: SessionWalk | undefined;
+  const spec: RunSpec = {
+    name: 'sqlite-seeded',
+    description: { database: 'SQLite (seeded)', store: 'in-process' },
+    env: sqliteEnv(SEEDED_FILE),
+    scenarios: options.scenarios,
+    seeded,
+    comparison: { run: 'sqlite', label: 'vs empty', ceilingTarget: true },
+    after: async (server) => {
+      sessionWalk = await measureSessionWalk(server, sink, join(workDir, SEEDED_FILE));
+    },
+  };
+  runs.push(await serviceRun(spec, ceilings, sink));
+  return {
+    sessionWalk,
+    revocationWrites: await revocationWritesOn(sqliteEnv),
+    pending: await pendingFootprint(sqliteEnv),
+  };
+}
+
+/**
+ * The scenarios on PostgreSQL + Redis, when both answer on 127.0.0.1: a database created and
+ * dropped for the run, and an empty Redis database flushed afterwards.
+ */
+async function externalRun(
+  runs: ServiceRun[],
+  ceilings: Ceilings,
+  sink: BenchSmtpSink,
+): Promise<BenchReport['external']> {
+  const [pgUp, redisUp] = await Promise.all([
+    answers('127.0.0.1', Number(new URL(options.pgAdminUrl).port || 5432)),
+    answers('127.0.0.1', Number(new URL(options.redisUrl).port || 6379)),
+  ]);
+  if (!pgUp || !redisUp) {
+    const down = [!pgUp && 'PostgreSQL', !redisUp && 'Redis'].filter(Boolean).join(', ');
+    return { ran: false, reason: `not answering: ${down}` };
+  }
+  const redis = await ScratchRedis.claim(options.redisUrl);
+  if (!redis) return { ran: false, reason: 'no empty Redis database among 8..15' };
+  const database = await ScratchPostgres.create(
+    options.pgAdminUrl,
+    `otp_auth_bench_${stamp.replace(/\W/g, '_').toLowerCase()}`,
+  );
+  try {
+    const spec: RunSpec = {
+      name: 'postgres-redis',
+      description: { database: 'PostgreSQL', store: `Redis db ${redis.index}` },
+      env: serviceEnv(sink, database.url, redis.url),
+      scenarios: options.scenarios,
+    };
+    runs.push(await serviceRun(spec, ceilings, sink));
+    return { ran: true, postgresDatabase: database.name, redisDatabase: redis.index };
+  } finally {
+    await database.drop();
+    await redis.flush();
+  }
+}
+
+function machine(): BenchReport['machine'] {
+  return {
+    node: process.version,
+    cores: availableParallelism(),
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memoryBytes: totalmem(),
+    threadPool: poolSize,
+    serviceNodeArgs,
+  };
+}
+
+/** Prints the table and the verdicts, and writes the report to bench/results/. */
+function publish(report: BenchReport): void {
+  report.verdicts = evaluate(report);
+  console.log(`\n${renderTable(report)}`);
+  const resultsDir = join(root, 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(resultsDir, `${stamp}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  log(`results: ${file}`);
+  if (report.verdicts.some((verdict) => !verdict.ok)) process.exitCode = 1;
 }
 
 async function main(): Promise<void> {
@@ -379,140 +686,32 @@ async function main(): Promise<void> {
   const sink = await new BenchSmtpSink().start();
   const ceilings: Ceilings = { bare: await startBare(), argon2: await Argon2Process.start() };
   const runs: ServiceRun[] = [];
-  let pending: PendingFootprint | undefined;
-  let revocationWrites: BenchReport['revocationWrites'];
-  let external: BenchReport['external'] = { ran: false, reason: 'disabled (--no-external)' };
   try {
-    const sqliteEnv = (file: string) => serviceEnv(sink, `sqlite:${join(workDir, file)}`);
-    runs.push(
-      await serviceRun(
-        'sqlite',
-        { database: 'SQLite', store: 'in-process' },
-        sqliteEnv('empty.sqlite'),
-        ceilings,
-        sink,
-      ),
-    );
-
-    if (options.scale) {
-      const file = join(workDir, 'seeded.sqlite');
-      log(
-        `scale: migrating and seeding ${options.seedUsers} users, ${options.seedBlacklist} blacklist rows`,
-      );
-      await (await startService('migrate', sqliteEnv('seeded.sqlite'))).stop();
-      const started = performance.now();
-      const hash = await argon2.hash('seeded password 1', {
-        type: argon2.argon2id,
-        memoryCost: 19456,
-        timeCost: 2,
-        parallelism: 1,
-      });
-      seedSqlite(file, { users: options.seedUsers, blacklist: options.seedBlacklist }, hash);
-      const seeded = countRows(file);
-      log(
-        `  seeded ${seeded.users} users, ${seeded.blacklist} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-      );
-      runs.push(
-        await serviceRun(
-          'sqlite-seeded',
-          { database: 'SQLite (seeded)', store: 'in-process' },
-          sqliteEnv('seeded.sqlite'),
-          ceilings,
-          sink,
-          seeded,
-        ),
-      );
-      log('scale: revocation writes from 100,000 users, on an empty file and on the seeded one');
-      const writesOn = (file: string) =>
-        jsonChild<RevocationWrites>(
-          'revocation-writes.js',
-          { ...sqliteEnv(file), BENCH_REVOCATIONS: String(REVOCATION_WRITES) },
-          serviceNodeArgs,
-        );
-      const emptyWrites = await writesOn('writes-empty.sqlite');
-      const seededWrites = await writesOn('seeded.sqlite');
-      revocationWrites = { empty: emptyWrites, seeded: seededWrites };
-      for (const [label, writes] of Object.entries(revocationWrites)) {
-        log(
-          `  ${label}: ${writes.rowsPerSecond.toFixed(0)} rows/s, ${writes.cpuUsPerRow.toFixed(1)} µs of CPU each`,
-        );
-      }
-      log(`scale: ${options.pending} pending registrations in the in-process store`);
-      pending = await jsonChild<PendingFootprint>(
-        'pending-footprint.js',
-        { ...sqliteEnv('pending.sqlite'), BENCH_PENDING: String(options.pending) },
-        [...serviceNodeArgs, '--expose-gc'],
-      );
-      log(
-        `  RSS ${(pending.rssBeforeBytes / 2 ** 20).toFixed(0)} MB → ${(pending.rssAfterBytes / 2 ** 20).toFixed(0)} MB`,
-      );
+    const sqliteEnv = sqliteEnvOf(sink);
+    const embedded: RunSpec = {
+      name: 'sqlite',
+      description: { database: 'SQLite', store: 'in-process' },
+      env: sqliteEnv('empty.sqlite'),
+      scenarios: options.scenarios,
+    };
+    runs.push(await serviceRun(embedded, ceilings, sink));
+    if (options.scenarios.includes('me')) {
+      runs.push(await serviceRun(eddsaRun(sqliteEnv), ceilings, sink));
     }
-
-    if (options.external) {
-      const [pgUp, redisUp] = await Promise.all([
-        answers('127.0.0.1', Number(new URL(options.pgAdminUrl).port || 5432)),
-        answers('127.0.0.1', Number(new URL(options.redisUrl).port || 6379)),
-      ]);
-      if (!pgUp || !redisUp) {
-        external = {
-          ran: false,
-          reason: `not answering: ${!pgUp ? 'PostgreSQL ' : ''}${!redisUp ? 'Redis' : ''}`,
-        };
-      } else {
-        const redis = await ScratchRedis.claim(options.redisUrl);
-        if (!redis) {
-          external = { ran: false, reason: 'no empty Redis database among 8..15' };
-        } else {
-          const database = await ScratchPostgres.create(
-            options.pgAdminUrl,
-            `otp_auth_bench_${stamp.replace(/\W/g, '_').toLowerCase()}`,
-          );
-          try {
-            runs.push(
-              await serviceRun(
-                'postgres-redis',
-                { database: 'PostgreSQL', store: `Redis db ${redis.index}` },
-                serviceEnv(sink, database.url, redis.url),
-                ceilings,
-                sink,
-              ),
-            );
-            external = { ran: true, postgresDatabase: database.name, redisDatabase: redis.index };
-          } finally {
-            await database.drop();
-            await redis.flush();
-          }
-        }
-      }
-    }
-
-    const report: BenchReport = {
+    const scale = options.scale ? await scaleChecks(runs, ceilings, sink) : {};
+    const external: BenchReport['external'] = options.external
+      ? await externalRun(runs, ceilings, sink)
+      : { ran: false, reason: 'disabled (--no-external)' };
+    publish({
       date: new Date().toISOString(),
       command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
-      machine: {
-        node: process.version,
-        cores: availableParallelism(),
-        cpu: cpus()[0]?.model ?? 'unknown',
-        memoryBytes: totalmem(),
-        threadPool: poolSize,
-        serviceNodeArgs,
-      },
+      machine: machine(),
       options,
       runs,
-      pending,
-      revocationWrites,
+      ...scale,
       external,
       verdicts: [],
-    };
-    report.verdicts = evaluate(report);
-    const table = renderTable(report);
-    console.log(`\n${table}`);
-    const resultsDir = join(root, 'bench', 'results');
-    mkdirSync(resultsDir, { recursive: true });
-    const file = join(resultsDir, `${stamp}.json`);
-    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-    log(`results: ${file}`);
-    if (report.verdicts.some((verdict) => !verdict.ok)) process.exitCode = 1;
+    });
   } finally {
     ceilings.argon2.stop();
     await ceilings.bare.stop();

@@ -123,7 +123,8 @@ export function httpMeasurable(
   };
 }
 
-function percentile(sorted: number[], p: number): number | null {
+/** The `p`th percentile of sorted latencies, rounded to 0.01 ms. */
+export function percentile(sorted: number[], p: number): number | null {
   if (sorted.length === 0) return null;
   const value = sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
   return Math.round(value * 100) / 100;

@@ -17,6 +17,8 @@ export interface BenchOptions {
   seedUsers: number;
   seedBlacklist: number;
   pending: number;
+  /** Live sessions seeded for the one account whose session list is walked (scale run). */
+  sessionRows: number;
   /** PostgreSQL + Redis run when they answer. */
   external: boolean;
   pgAdminUrl: string;
@@ -35,16 +37,17 @@ const HELP = `npm run bench -- [flags]   (each flag also reads BENCH_<NAME> from
   --slices N              alternate slices of a scenario and its ceiling (4)
   --connections N         connections for bare, me, refresh (50)
   --argon2-connections N  connections for login and register+confirm (8 x thread pool)
-  --no-scale              skip the seeded SQLite run, the revocation writes and the
-                          pending-registration footprint
+  --no-scale              skip the seeded SQLite run, the session-list walk, the
+                          revocation writes and the pending-registration footprint
   --seed-users N          users seeded for the scale run (100000)
   --seed-blacklist N      blacklist rows seeded for the scale run (1000000)
   --pending N             pending registrations for the footprint (100000)
+  --session-rows N        sessions of the account whose list is walked (100000)
   --no-external           skip the PostgreSQL + Redis run
   --pg-admin-url URL      (postgres://postgres@127.0.0.1:5432/postgres)
   --redis-url URL         (redis://127.0.0.1:6379)
   --profile               --cpu-prof the service and print the top of each profile
-  --scenarios a,b         subset of ${SCENARIOS.join(',')}`;
+  --scenarios a,b         subset of ${SCENARIOS.join(',')} (me also runs with EdDSA signing)`;
 
 export { threadPoolSize };
 
@@ -61,6 +64,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
       'seed-users': { type: 'string' },
       'seed-blacklist': { type: 'string' },
       pending: { type: 'string' },
+      'session-rows': { type: 'string' },
       'no-external': { type: 'boolean' },
       'pg-admin-url': { type: 'string' },
       'redis-url': { type: 'string' },
@@ -106,6 +110,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     seedUsers: positive('seed-users', 100_000),
     seedBlacklist: positive('seed-blacklist', 1_000_000),
     pending: positive('pending', 100_000),
+    sessionRows: positive('session-rows', 100_000),
     external: !toggle('no-external'),
     pgAdminUrl: pick('pg-admin-url', 'postgres://postgres@127.0.0.1:5432/postgres'),
     redisUrl: pick('redis-url', 'redis://127.0.0.1:6379'),

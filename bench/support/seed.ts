@@ -56,3 +56,52 @@ export function countRows(path: string): SeedCounts {
     db.close();
   }
 }
+
+/**
+ * Gives the user of the session row `modelId` (the one the service wrote at a login) `count` more
+ * live sessions: copies of that row (same user, token generation, expiry and client) with new ids,
+ * created one second apart before it, in one transaction of plain SQL. It runs while the service
+ * is up and idle (WAL: its connection keeps reading), after the login: a login over
+ * `SESSIONS_MAX_PER_USER` (at most 1,000) would revoke all but that many of them.
+ */
+export function seedSessions(path: string, modelId: string, count: number): void {
+  const db = new DatabaseSync(path);
+  try {
+    db.exec('PRAGMA busy_timeout = 5000; PRAGMA synchronous = OFF;');
+    db.exec('BEGIN');
+    const { changes } = db
+      .prepare(
+        `WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ?)
+         INSERT INTO sessions (id, user_id, token_generation, created_at, last_used_at,
+                               expires_at, ip, user_agent, label, revoked_at)
+         SELECT ${RANDOM_UUID}, s.user_id, s.token_generation,
+                strftime('%Y-%m-%d %H:%M:%f', s.created_at, '-' || n || ' seconds'),
+                strftime('%Y-%m-%d %H:%M:%f', s.created_at, '-' || n || ' seconds'),
+                s.expires_at, s.ip, s.user_agent, s.label, NULL
+         FROM seq, sessions AS s WHERE s.id = ?`,
+      )
+      .run(count, modelId);
+    db.exec('COMMIT');
+    if (Number(changes) !== count) throw new Error(`seeded ${changes} sessions, not ${count}`);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * The ids of a user's live session rows, read straight from the file: what a walk through the
+ * list must show, each once. (The account is the bench's own: no family of it is revoked.)
+ */
+export function liveSessionIds(path: string, userId: string): string[] {
+  const db = new DatabaseSync(path, { readOnly: true });
+  try {
+    const rows = db
+      .prepare(
+        `SELECT id FROM sessions WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ${NOW}`,
+      )
+      .all(userId) as { id: string }[];
+    return rows.map((row) => row.id);
+  } finally {
+    db.close();
+  }
+}
