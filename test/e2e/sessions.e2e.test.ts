@@ -20,6 +20,7 @@ import {
 } from '../support/session-helpers.js';
 import { SmtpSink } from '../support/smtp-sink.js';
 import { TestApp, type ApiClient } from '../support/test-app.js';
+import { SessionRegistry } from '../../src/auth/sessions/session.registry.js';
 
 const FIREFOX_LINUX = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0';
 const SAFARI_IPHONE =
@@ -422,6 +423,44 @@ describe('sessions: list, revoke one, revoke the others', () => {
     }
     assert.equal(await meStatus(app, pair.access), 200, 'nothing was revoked');
     assert.equal((await listSessions(app, pair.access)).sessions.length, 1);
+  });
+});
+
+describe('sessions: a page after a cursor reads a range of the (user_id, created_at) index', () => {
+  let smtp: SmtpSink;
+  let app: TestApp;
+
+  before(async () => {
+    smtp = await new SmtpSink().start();
+    app = await TestApp.start(sessionEnv(smtp));
+  });
+  after(async () => {
+    await app.close();
+    await smtp.stop();
+  });
+
+  it('SQLite plans the page as a search bounded by user_id and created_at', async (t) => {
+    const dataSource = app.dataSource();
+    if (dataSource.options.type !== 'sqlite') return t.skip("the plan checked is SQLite's");
+    const query = app
+      .provider(SessionRegistry)
+      .pageQuery({ userId: randomUUID(), generation: 0 }, 100, {
+        createdAt: new Date(),
+        id: randomUUID(),
+      });
+    const [sql, parameters] = query.getQueryAndParameters();
+    const plan = await dataSource.query<{ detail: string }[]>(
+      `EXPLAIN QUERY PLAN ${sql}`,
+      parameters,
+    );
+    const details = plan.map((step) => step.detail).join(' | ');
+    // Without the bound on created_at, the plan reads every row of the user (user_id=?) and
+    // each later page costs more than the one before.
+    assert.match(
+      details,
+      /IDX_sessions_user_id_created_at \(user_id=\? AND created_at<\?\)/,
+      details,
+    );
   });
 });
 
