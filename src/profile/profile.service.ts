@@ -34,8 +34,12 @@ export class ProfileService {
     private readonly cache: AtomicStore,
   ) {}
 
-  async get(userId: string): Promise<ProfileResponse> {
-    const cached = await this.cache.get(profileKey(userId));
+  /**
+   * The profile, from the cached copy when there is one. `prefetched` is that copy as the Bearer
+   * check already read it (see PrefetchFromStore; null: none), or undefined to read it here.
+   */
+  async get(userId: string, prefetched?: string | null): Promise<ProfileResponse> {
+    const cached = prefetched === undefined ? await this.cache.get(profileKey(userId)) : prefetched;
     if (cached !== null) return this.parse(userId, cached);
     const profile = await this.load(userId);
     await this.cache.setIfAbsent(profileKey(userId), JSON.stringify(profile), PROFILE_CACHE_MS, {
@@ -89,6 +93,7 @@ export class ProfileService {
   }
 }
 
-function profileKey(userId: string): string {
+/** The key of a user's cached profile; `GET me/` has the Bearer check read it. */
+export function profileKey(userId: string): string {
   return `profile:${userId}`;
 }

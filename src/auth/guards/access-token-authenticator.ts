@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BoundedMap } from '../../common/bounded-map.js';
 import type { AuthenticatedUser } from '../decorators/current-user.decorator.js';
+import type { StoreKeyOf } from '../decorators/prefetch.decorator.js';
 import { TokenRevocationService } from '../revocation/token-revocation.service.js';
 import type { AccessClaims } from '../tokens/token-claims.js';
 
@@ -14,6 +15,20 @@ export interface VerifiedAccessToken {
   readonly user: Readonly<AuthenticatedUser>;
   /** The cache keys of its revocation facts, built once (see TokenRevocationService). */
   readonly revocationKeys: readonly string[];
+  /** What {@link AccessTokenAuthenticator.authenticate} answers when asked to read nothing else. */
+  readonly authentication: Authentication;
+  /**
+   * The store read of the prefetching route this token called last: its revocation keys and the
+   * route's key. Built on the first call and kept while the token calls that route.
+   */
+  prefetchRead?: { readonly keyOf: StoreKeyOf; readonly keys: readonly string[] };
+}
+
+/** A caller whose session is good, with what was read along with the check. */
+export interface Authentication {
+  readonly user: Readonly<AuthenticatedUser>;
+  /** The value at the key asked for (null when absent); undefined when none was asked for. */
+  readonly prefetched?: string | null;
 }
 
 interface Remembered {
@@ -41,17 +56,40 @@ export class AccessTokenAuthenticator {
 
   /** What the later checks of freshly verified claims need. */
   prepare(claims: AccessClaims): VerifiedAccessToken {
+    const user = Object.freeze({
+      id: claims.sub,
+      jti: claims.jti,
+      exp: claims.exp,
+      family: claims.fam,
+    });
     return {
       claims,
-      user: Object.freeze({ id: claims.sub, jti: claims.jti, exp: claims.exp, family: claims.fam }),
+      user,
       revocationKeys: this.revocation.sessionKeys(claims),
+      authentication: Object.freeze({ user }),
     };
   }
 
-  /** The caller, or false when the session is revoked; a store failure throws (503). */
-  async authenticate(token: VerifiedAccessToken): Promise<Readonly<AuthenticatedUser> | false> {
-    const valid = await this.revocation.isSessionValid(token.claims, token.revocationKeys);
-    return valid ? token.user : false;
+  /**
+   * The caller, or false when the session is revoked; a store failure throws (503). With
+   * `keyOf`, the caller's key it names is read in the same store read as the revocation facts
+   * (see PrefetchFromStore) and its value comes along.
+   */
+  async authenticate(
+    token: VerifiedAccessToken,
+    keyOf?: StoreKeyOf,
+  ): Promise<Authentication | false> {
+    if (!keyOf) {
+      const valid = await this.revocation.isSessionValid(token.claims, token.revocationKeys);
+      return valid ? token.authentication : false;
+    }
+    const factCount = token.revocationKeys.length;
+    const values = await this.revocation.readIfSessionValid(
+      token.claims,
+      prefetchKeys(token, keyOf),
+      factCount,
+    );
+    return values ? { user: token.user, prefetched: values[factCount] ?? null } : false;
   }
 
   /** Remembers a token whose full verification just succeeded. */
@@ -71,6 +109,14 @@ export class AccessTokenAuthenticator {
     }
     return entry.verified;
   }
+}
+
+/** The token's revocation keys followed by the route's key, built once per token and route. */
+function prefetchKeys(token: VerifiedAccessToken, keyOf: StoreKeyOf): readonly string[] {
+  if (token.prefetchRead?.keyOf !== keyOf) {
+    token.prefetchRead = { keyOf, keys: [...token.revocationKeys, keyOf(token.claims.sub)] };
+  }
+  return token.prefetchRead.keys;
 }
 
 function signatureOf(token: string): string {

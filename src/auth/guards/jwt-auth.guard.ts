@@ -2,6 +2,12 @@ import { ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { AuthenticatedUser } from '../decorators/current-user.decorator.js';
+import {
+  PREFETCH_KEY,
+  setPrefetched,
+  type PrefetchingRequest,
+  type StoreKeyOf,
+} from '../decorators/prefetch.decorator.js';
 import { IS_PUBLIC_KEY } from '../decorators/public.decorator.js';
 import { InvalidAccessTokenException } from '../../common/errors/invalid-access-token.exception.js';
 import { AccessTokenAuthenticator } from './access-token-authenticator.js';
@@ -13,6 +19,18 @@ type ControllerClass = ReturnType<ExecutionContext['getClass']>;
 /** What `canActivate` answers for a public route, made once. */
 const PUBLIC_ROUTE = Promise.resolve(true);
 
+/** What the guard needs to know of a route, read from its metadata once. */
+interface RouteAuth {
+  readonly isPublic: boolean;
+  /** The key read along with the Bearer check (see PrefetchFromStore). */
+  readonly prefetch?: StoreKeyOf;
+}
+
+type BearerRequest = PrefetchingRequest & {
+  headers: Record<string, unknown>;
+  user?: AuthenticatedUser;
+};
+
 /**
  * The Bearer guard. Registered globally it protects every route (secure by default) except
  * those marked {@link Public}. A token already verified by the strategy goes straight to the
@@ -21,11 +39,11 @@ const PUBLIC_ROUTE = Promise.resolve(true);
 @Injectable()
 export class JwtAuthGuard extends AuthGuard(OTP_AUTH_JWT_STRATEGY) {
   /**
-   * Whether each route is public, read from its metadata once: decorators do not change after
-   * bootstrap, so Reflector's walk of the handler's and the class's metadata need not run on
-   * every request.
+   * Whether each route is public and what it prefetches, read from its metadata once: decorators
+   * do not change after bootstrap, so Reflector's walk of the handler's and the class's metadata
+   * need not run on every request.
    */
-  private readonly publicRoutes = new WeakMap<ControllerClass, WeakMap<Handler, boolean>>();
+  private readonly routes = new WeakMap<ControllerClass, WeakMap<Handler, RouteAuth>>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -35,25 +53,29 @@ export class JwtAuthGuard extends AuthGuard(OTP_AUTH_JWT_STRATEGY) {
   }
 
   override canActivate(context: ExecutionContext): Promise<boolean> {
-    return this.isPublic(context) ? PUBLIC_ROUTE : this.authenticate(context);
+    const route = this.route(context);
+    return route.isPublic ? PUBLIC_ROUTE : this.authenticate(context, route.prefetch);
   }
 
   /**
    * The Bearer check alone: the caller of a request, or 401. Also run before the body of a
    * request to a Bearer route is read (see `bearer-before-body.ts`), so that an unauthenticated
-   * caller learns nothing from how its body would have been judged.
+   * caller learns nothing from how its body would have been judged. With `prefetch`, a
+   * remembered token's check also reads the route's key (see PrefetchFromStore); a token seen
+   * for the first time goes through passport, and the handler reads the key itself.
    */
-  async authenticate(context: ExecutionContext): Promise<boolean> {
-    const request = context
-      .switchToHttp()
-      .getRequest<{ headers: Record<string, unknown>; user?: AuthenticatedUser }>();
+  async authenticate(context: ExecutionContext, prefetch?: StoreKeyOf): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<BearerRequest>();
     const token = canonicalBearerToken(request.headers.authorization);
     const verified = token ? this.authenticator.recall(token) : undefined;
     if (!verified) return (await super.canActivate(context)) as boolean;
-    const user = await this.authenticator.authenticate(verified);
+    const authentication = await this.authenticator.authenticate(verified, prefetch);
     // The same answer passport gives for a token it refuses (see handleRequest).
-    if (!user) throw new InvalidAccessTokenException();
-    request.user = user;
+    if (!authentication) throw new InvalidAccessTokenException();
+    request.user = authentication.user;
+    if (authentication.prefetched !== undefined) {
+      setPrefetched(request, authentication.prefetched);
+    }
     return true;
   }
 
@@ -76,17 +98,21 @@ export class JwtAuthGuard extends AuthGuard(OTP_AUTH_JWT_STRATEGY) {
       : new UnauthorizedException();
   }
 
-  private isPublic(context: ExecutionContext): boolean {
+  private route(context: ExecutionContext): RouteAuth {
     const controller = context.getClass();
     const handler = context.getHandler();
-    let routes = this.publicRoutes.get(controller);
-    if (!routes) this.publicRoutes.set(controller, (routes = new WeakMap()));
-    let isPublic = routes.get(handler);
-    if (isPublic === undefined) {
-      isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [handler, controller]);
-      routes.set(handler, (isPublic ??= false));
+    let routes = this.routes.get(controller);
+    if (!routes) this.routes.set(controller, (routes = new WeakMap()));
+    let route = routes.get(handler);
+    if (route === undefined) {
+      route = {
+        isPublic:
+          this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [handler, controller]) ?? false,
+        prefetch: this.reflector.get<StoreKeyOf | undefined>(PREFETCH_KEY, handler),
+      };
+      routes.set(handler, route);
     }
-    return isPublic;
+    return route;
   }
 }
 

@@ -55,8 +55,9 @@ export class JwtStrategy extends PassportStrategy(BearerTokenStrategy, OTP_AUTH_
     const claims = this.tokens.verify(token, 'access');
     if (!claims) return false;
     const verified = this.authenticator.prepare(claims);
-    const user = await this.authenticator.authenticate(verified);
-    if (user) this.authenticator.remember(token, verified);
-    return user;
+    const authentication = await this.authenticator.authenticate(verified);
+    if (!authentication) return false;
+    this.authenticator.remember(token, verified);
+    return authentication.user;
   }
 }

@@ -91,16 +91,35 @@ export class TokenRevocationService {
     claims: SessionClaims,
     keys: readonly string[] = this.sessionKeys(claims),
   ): Promise<boolean> {
-    return this.check(claims, keys);
+    return this.check(claims, keys, keys.length).then(isValid);
   }
 
   /** Like {@link isSessionValid} but ignoring the token's own blacklisting (refresh grace). */
   isFamilyAndUserValid(claims: SessionClaims): Promise<boolean> {
-    return this.check(claims, this.sessionKeys(claims, false));
+    const keys = this.sessionKeys(claims, false);
+    return this.check(claims, keys, keys.length).then(isValid);
+  }
+
+  /**
+   * {@link isSessionValid} and a read of other keys in the same store read (one round trip to
+   * Redis): `keys` are the session's own, from {@link sessionKeys} (the first `sessionKeyCount`),
+   * followed by the others. Resolves to every value read, in that order, the others as they were
+   * (null when absent), or to null when the session is revoked.
+   */
+  readIfSessionValid(
+    claims: SessionClaims,
+    keys: readonly string[],
+    sessionKeyCount: number,
+  ): Promise<readonly (string | null)[] | null> {
+    return this.check(claims, keys, sessionKeyCount);
   }
 
   /** Answered from the cache when every fact is there (the Bearer check's usual case). */
-  private async check(claims: SessionClaims, keys: readonly string[]): Promise<boolean> {
+  private async check(
+    claims: SessionClaims,
+    keys: readonly string[],
+    factCount: number,
+  ): Promise<(string | null)[] | null> {
     let cached: (string | null)[];
     try {
       cached = await this.cache.getMany(keys);
@@ -108,11 +127,12 @@ export class TokenRevocationService {
       throw this.unavailable(error);
     }
     let complete = true;
-    for (const answer of cached) {
-      if (answer === REVOKED) return false;
+    for (let index = 0; index < factCount; index++) {
+      const answer = cached[index];
+      if (answer === REVOKED) return null;
       if (answer === null) complete = false;
     }
-    if (complete) return true;
+    if (complete) return cached;
     const loaders = [
       async () => {
         const state = await this.users.findTokenState(claims.sub);
@@ -123,7 +143,7 @@ export class TokenRevocationService {
     ];
     const answers = await this.failClosed(() =>
       Promise.all(
-        keys.map((key, index) => {
+        keys.slice(0, factCount).map((key, index) => {
           const answer = cached[index];
           return answer !== null
             ? Promise.resolve(answer)
@@ -131,7 +151,7 @@ export class TokenRevocationService {
         }),
       ),
     );
-    return answers.every((answer) => answer === NOT_REVOKED);
+    return answers.every((answer) => answer === NOT_REVOKED) ? cached : null;
   }
 
   /**
@@ -268,6 +288,9 @@ export class TokenRevocationService {
   }
 }
 
+function isValid(read: unknown): boolean {
+  return read !== null;
+}
 function generationKey(userId: string, generation: number): string {
   return `revocation:generation:${userId}:${generation}`;
 }

@@ -32,6 +32,21 @@ class FakeRevocation {
     assert.deepEqual(keys, this.sessionKeys(session));
     return Promise.resolve(!this.revoked.has(session.jti));
   }
+  /** Answers `value:<key>` for each key beyond the session's. */
+  readIfSessionValid(
+    session: AccessClaims,
+    keys: readonly string[],
+    sessionKeyCount: number,
+  ): Promise<(string | null)[] | null> {
+    this.checks += 1;
+    this.reads.push(keys);
+    assert.deepEqual(keys.slice(0, sessionKeyCount), this.sessionKeys(session));
+    if (this.revoked.has(session.jti)) return Promise.resolve(null);
+    return Promise.resolve(
+      keys.map((key, index) => (index < sessionKeyCount ? '0' : `value:${key}`)),
+    );
+  }
+  readonly reads: (readonly string[])[] = [];
 }
 
 function authenticator(): { auth: AccessTokenAuthenticator; revocation: FakeRevocation } {
@@ -63,14 +78,32 @@ describe('AccessTokenAuthenticator', () => {
     const session = claims();
     auth.remember('token', auth.prepare(session));
     assert.deepEqual(await auth.authenticate(auth.recall('token')!), {
-      id: 'user-1',
-      jti: 'jti-1',
-      exp: session.exp,
-      family: 'family-1',
+      user: { id: 'user-1', jti: 'jti-1', exp: session.exp, family: 'family-1' },
     });
     revocation.revoked.add('jti-1');
     assert.equal(await auth.authenticate(auth.recall('token')!), false);
-    assert.equal(revocation.checks, 2);
+    assert.equal(await auth.authenticate(auth.recall('token')!, (id) => `profile:${id}`), false);
+    assert.equal(revocation.checks, 3);
+  });
+
+  it("reads a route's key in the same check, with keys built once per token and route", async () => {
+    const { auth, revocation } = authenticator();
+    auth.remember('token', auth.prepare(claims()));
+    const profile = (id: string) => `profile:${id}`;
+    const other = (id: string) => `other:${id}`;
+    for (const keyOf of [profile, profile, other]) {
+      const authentication = await auth.authenticate(auth.recall('token')!, keyOf);
+      assert.ok(authentication);
+      assert.equal(authentication.user.id, 'user-1');
+      assert.equal(authentication.prefetched, `value:${keyOf('user-1')}`);
+    }
+    assert.deepEqual(revocation.reads.at(0), ['jti:jti-1', 'profile:user-1']);
+    assert.equal(revocation.reads.at(0), revocation.reads.at(1), 'keys built again');
+    assert.deepEqual(revocation.reads.at(2), ['jti:jti-1', 'other:user-1']);
+    // Without a key to read, nothing else is asked for.
+    const plain = await auth.authenticate(auth.recall('token')!);
+    assert.ok(plain);
+    assert.equal(plain.prefetched, undefined);
   });
 
   it('keeps at most 10,000 tokens, forgetting the oldest first', () => {

@@ -228,4 +228,31 @@ describe('TokenRevocationService: the cache never contradicts the database', () 
       'generation 2, the current one',
     );
   });
+
+  it('reads other keys in the same store read as the session facts, and only while the session is good', async () => {
+    const claims = await checkedToken();
+    const keys = [...revocation.sessionKeys(claims), `profile:${claims.sub}`, 'absent'];
+    await store.set(`profile:${claims.sub}`, '{"id":1}', 60_000);
+    // A session whose facts are not cached yet: loaded, and the other values as read.
+    const fresh = { ...claims, jti: randomUUID(), fam: randomUUID() };
+    const freshKeys = [...revocation.sessionKeys(fresh), `profile:${claims.sub}`];
+    store.failAfter(1);
+    await assert.rejects(
+      revocation.readIfSessionValid(fresh, freshKeys, 3),
+      StoreUnavailableException,
+    );
+    store.restore();
+
+    assert.deepEqual((await revocation.readIfSessionValid(claims, keys, 3))?.slice(3), [
+      '{"id":1}',
+      null,
+    ]);
+    assert.deepEqual((await revocation.readIfSessionValid(fresh, freshKeys, 3))?.slice(3), [
+      '{"id":1}',
+    ]);
+    assert.deepEqual(await store.getMany(revocation.sessionKeys(fresh)), ['0', '0', '0']);
+
+    await revocation.revokeFamily(claims, 'logout');
+    assert.equal(await revocation.readIfSessionValid(claims, keys, 3), null);
+  });
 });
