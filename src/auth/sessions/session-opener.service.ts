@@ -62,10 +62,11 @@ export class SessionOpener {
       revokedAt: null,
     };
     await this.registry.open(session);
-    const others = (
-      await this.registry.allLive({ userId: claims.sub, generation: claims.gen })
-    ).filter((other) => other.id !== claims.fam);
-    const beyondCap = others.slice(this.cap - 1);
+    const beyondCap = await this.registry.liveBeyond(
+      { userId: claims.sub, generation: claims.gen },
+      this.cap - 1,
+      claims.fam,
+    );
     if (beyondCap.length > 0) await this.revoker.revoke(beyondCap.map(toRevoke), 'session_cap');
     return session;
   }

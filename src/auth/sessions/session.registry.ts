@@ -81,6 +81,25 @@ export class SessionRegistry {
       .getMany();
   }
 
+  /**
+   * The owner's live sessions other than `exceptId`, after the `keep` most recently used: the ones
+   * a cap of `keep + 1` revokes. Only those rows come back, with only what revoking needs: a login
+   * under the cap hydrates none.
+   */
+  liveBeyond(
+    owner: SessionOwner,
+    keep: number,
+    exceptId: string,
+  ): Promise<Pick<Session, 'id' | 'userId' | 'expiresAt'>[]> {
+    return this.live(owner)
+      .andWhere('session.id != :exceptId', { exceptId })
+      .select(['session.id', 'session.userId', 'session.expiresAt'])
+      .orderBy('session.lastUsedAt', 'DESC')
+      .addOrderBy('session.createdAt', 'DESC')
+      .offset(keep)
+      .getMany();
+  }
+
   /** A session row whatever its state (live, revoked, expired but not yet pruned), or null. */
   findById(id: string): Promise<Session | null> {
     return this.sessions.findOneBy({ id });
