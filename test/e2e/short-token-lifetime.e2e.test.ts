@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { outboxCode, Paths, registrationBody } from '../support/registration.js';
+import { confirmThroughOutbox } from '../support/registration.js';
 import { ServiceProcess } from '../support/service-process.js';
 import { Paths as SessionPaths, type TokenPairBody } from '../support/session-helpers.js';
 
@@ -30,14 +30,11 @@ describe('JWT_ACCESS_TTL=2s (the service process)', () => {
   });
 
   it('starts, logs in with expires_in 2, and the access token expires', async () => {
-    const body = registrationBody();
-    assert.equal((await service.post(Paths.register, body)).status, 200);
-    const otp = await outboxCode(service, body.email);
-    assert.equal((await service.post(Paths.confirmOtp, { email: body.email, otp })).status, 201);
+    const account = await confirmThroughOutbox(service);
 
     const login = await service.post<TokenPairBody>(SessionPaths.login, {
-      email: body.email,
-      password: body.password,
+      email: account.email,
+      password: account.password,
     });
     assert.equal(login.status, 200, login.text);
     assert.equal(login.body.expires_in, 2);

@@ -171,6 +171,20 @@ export async function outboxCode(app: ApiClient, email: string, length = 6): Pro
   return otpFrom(mail, length);
 }
 
+/**
+ * Registers a fresh account and confirms it with the code from the development outbox (a service
+ * without `MAIL_URL`); the address and password to log in with.
+ */
+export async function confirmThroughOutbox(
+  app: ApiClient,
+): Promise<Pick<RegistrationBody, 'email' | 'password'>> {
+  const body = registrationBody();
+  assert.equal((await app.post(Paths.register, body)).status, 200);
+  const otp = await outboxCode(app, body.email);
+  assert.equal((await app.post(Paths.confirmOtp, { email: body.email, otp })).status, 201);
+  return { email: body.email, password: body.password };
+}
+
 /** The app and SMTP sink of {@link useAppWithSmtp}, set once its `before` hook has run. */
 export interface AppWithSmtp {
   app: TestApp;
