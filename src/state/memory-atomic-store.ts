@@ -32,10 +32,11 @@ const FULL_WARNING_INTERVAL_MS = 60_000;
  * then the oldest entry whose `evictableAfterMs` has passed (a revocation mark, once its database
  * row is surely there: without this, a day of refreshes would fill the store with the marks of
  * rotated tokens, and every refresh after that would be refused).
- * Counters, cooldowns and pending registrations are never dropped before they expire: dropping a lockout counter or a cooldown would reset a limit for the price of
- * filling the store, cheaper than waiting it out. With none of those to spare, the write is
- * refused as a store that does not answer (503, failing closed) and an evictable write is
- * simply not kept, until entries expire.
+ * Counters, cooldowns and pending registrations are never dropped before they expire: dropping
+ * a lockout counter or a cooldown would reset a limit for the price of filling the store, cheaper
+ * than waiting it out. With none of those to spare, the write is refused as a store that does
+ * not answer (503, failing closed) and an evictable write is simply not kept, until entries
+ * expire.
  */
 @Injectable()
 export class MemoryAtomicStore extends AtomicStore implements OnModuleDestroy {
