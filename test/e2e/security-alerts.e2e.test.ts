@@ -8,6 +8,7 @@ import {
   login,
   Messages,
   Paths,
+  payloadOf,
   refresh,
   registerAndConfirm,
   rotate,
@@ -121,6 +122,23 @@ describe('refresh-token reuse alert (new-device alerts off, the default)', () =>
     assert.equal(reuseAlerts(smtp, email).length, 1, 'more than one reuse alert');
     const events = loggedEvents(app).filter((entry) => entry.event === 'refresh_reuse_detected');
     assert.equal(events.length, 1);
+  });
+
+  it('one alert when a rotated refresh token is presented several times at once', async () => {
+    const { email, password } = await registerAndConfirm(app, smtp);
+    const first = await login(app, email, password);
+    await rotate(app, first.refresh);
+
+    await Promise.all(Array.from({ length: 6 }, () => reuse(app, first.refresh)));
+
+    await waitForAlerts(() => reuseAlerts(smtp, email), 1);
+    await sleep(SETTLE_MS);
+    assert.equal(reuseAlerts(smtp, email).length, 1, 'more than one reuse alert');
+    const family = loggedEvents(app).filter(
+      (entry) => entry.event === 'session_revoked' && entry.reason === 'reuse_detected',
+    );
+    const userId = payloadOf(first.access).sub;
+    assert.equal(family.filter((entry) => entry.user_id === userId).length, 1);
   });
 
   it('sends no new-device alert while AUTH_NEW_DEVICE_ALERTS is off', async () => {

@@ -513,4 +513,26 @@ describe('sessions: the per-user cap (SESSIONS_MAX_PER_USER, default 10)', () =>
       'the list shows exactly the live sessions',
     );
   });
+
+  it('parallel logins past the cap end each session once: one log line per revoked session', async () => {
+    const account = await registerAndConfirm(app, smtp);
+    const first = await Promise.all(Array.from({ length: 10 }, () => loginAs(app, account)));
+    // Five rounds of four logins at once past the cap: logins of one round read the same
+    // least recently used sessions and race to revoke them.
+    for (let round = 0; round < 5; round++) {
+      await Promise.all(Array.from({ length: 4 }, () => loginAs(app, account)));
+    }
+    const revoked = loggedEvents(app).filter(
+      (entry) =>
+        entry.event === 'session_revoked' && entry.user_id === payloadOf(first[0].access).sub,
+    );
+    const ids = revoked.map((entry) => entry.session_id as string);
+    assert.equal(new Set(ids).size, ids.length, `a session revoked twice: ${ids.join(', ')}`);
+    // 30 logins, at most 10 alive: at least 20 ended, and no line for a session still alive.
+    assert.ok(ids.length >= 20, `${ids.length} revoked`);
+    for (const pair of first) {
+      const ended = ids.includes(sessionOf(pair));
+      assert.equal(await meStatus(app, pair.access), ended ? 401 : 200);
+    }
+  });
 });

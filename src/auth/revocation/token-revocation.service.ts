@@ -3,7 +3,7 @@ import { InjectOtpAuthRepository } from '../../database/otp-auth-repositories.js
 import { Repository } from 'typeorm';
 import { AtomicStore } from '../../state/atomic-store.js';
 import { UsersService } from '../../users/users.service.js';
-import { BlacklistInserter } from './blacklist-inserter.js';
+import { BlacklistInserter, FamilyInserter } from './claim-inserter.js';
 import type { SessionClaims } from '../tokens/token-claims.js';
 import { RevokedTokenFamily } from './revoked-token-family.entity.js';
 import { StoreUnavailableException } from './store-unavailable.exception.js';
@@ -72,7 +72,8 @@ export class TokenRevocationService {
     private readonly families: Repository<RevokedTokenFamily>,
     private readonly users: UsersService,
     private readonly cache: AtomicStore,
-    private readonly inserter: BlacklistInserter,
+    private readonly blacklistInserter: BlacklistInserter,
+    private readonly familyInserter: FamilyInserter,
   ) {}
 
   /**
@@ -162,7 +163,7 @@ export class TokenRevocationService {
   async revokeToken(token: TokenToRevoke, reason: RevocationReason): Promise<boolean> {
     return this.failClosed(() =>
       this.cacheThenDatabase([jtiKey(token.jti)], cacheTtl(token.exp), () =>
-        this.inserter.insert({
+        this.blacklistInserter.insert({
           jti: token.jti,
           tokenType: token.type,
           userId: token.userId,
@@ -181,22 +182,23 @@ export class TokenRevocationService {
     );
   }
 
-  /** Revokes every token of a family (a login and its rotations). */
+  /**
+   * Revokes every token of a family (a login and its rotations). Returns true when this call
+   * revoked it and false when it already was: of parallel revocations of one session (two logins
+   * past the cap, two presentations of a stolen token), one is told it ended it.
+   */
   async revokeFamily(
     family: { fam: string; sub: string; exp: number },
     reason: string,
-  ): Promise<void> {
-    await this.failClosed(() =>
+  ): Promise<boolean> {
+    return this.failClosed(() =>
       this.cacheThenDatabase([familyKey(family.fam)], cacheTtl(family.exp), () =>
-        this.families.upsert(
-          {
-            familyId: family.fam,
-            userId: family.sub,
-            reason,
-            expiresAt: new Date(family.exp * 1000),
-          },
-          { conflictPaths: ['familyId'], skipUpdateIfNoValuesChanged: true },
-        ),
+        this.familyInserter.insert({
+          familyId: family.fam,
+          userId: family.sub,
+          reason,
+          expiresAt: new Date(family.exp * 1000),
+        }),
       ),
     );
   }

@@ -78,13 +78,16 @@ export class RefreshTokenUseCase {
         return toTokenPairResponse(this.tokens.rotate(claims));
       return null;
     }
-    await this.sessions.revokeFamilyOf(claims, 'reuse_detected');
+    const ended = await this.sessions.revokeFamilyOf(claims, 'reuse_detected');
+    // Every presentation is logged; the owner is told once, by the request that ended the session.
     this.securityLog.warn('refresh_reuse_detected', { user_id: claims.sub, family: claims.fam });
-    this.alerts.reuseDetected({
-      userId: claims.sub,
-      sessionId: claims.fam,
-      presentedFromIp: client.ip,
-    });
+    if (ended) {
+      this.alerts.reuseDetected({
+        userId: claims.sub,
+        sessionId: claims.fam,
+        presentedFromIp: client.ip,
+      });
+    }
     return null;
   }
 }

@@ -17,7 +17,9 @@ export interface SessionToRevoke {
 /**
  * Revokes sessions one by one: each family through the revocation service (database and cache,
  * so its access and refresh tokens are refused at once on every instance), then the rows marked,
- * then one security log line and one `otp-auth.session.revoked` event per session.
+ * then one security log line and one `otp-auth.session.revoked` event per session. Only the
+ * sessions this call ended get the mark, the line and the event: when two requests revoke the
+ * same session at once (parallel logins past the cap), the other one is told it was already over.
  */
 @Injectable()
 export class SessionRevoker {
@@ -29,17 +31,23 @@ export class SessionRevoker {
     private readonly events: OtpAuthEvents,
   ) {}
 
-  async revoke(sessions: SessionToRevoke[], reason: SessionRevocationReason): Promise<void> {
+  /** Returns the sessions this call ended (the others were revoked already). */
+  async revoke(
+    sessions: SessionToRevoke[],
+    reason: SessionRevocationReason,
+  ): Promise<SessionToRevoke[]> {
     // The families first: a failure after them leaves the sessions dead, and the list hides
     // revoked families whether or not their rows were marked.
+    const ended: SessionToRevoke[] = [];
     for (const session of sessions) {
-      await this.revocation.revokeFamily(
+      const revoked = await this.revocation.revokeFamily(
         { fam: session.id, sub: session.userId, exp: session.exp },
         reason,
       );
+      if (revoked) ended.push(session);
     }
-    await this.registry.markRevoked(sessions.map((session) => session.id));
-    for (const session of sessions) {
+    await this.registry.markRevoked(ended.map((session) => session.id));
+    for (const session of ended) {
       this.securityLog.info('session_revoked', {
         user_id: session.userId,
         session_id: session.id,
@@ -47,14 +55,19 @@ export class SessionRevoker {
       });
       this.events.sessionRevoked({ userId: session.userId, sessionId: session.id, reason });
     }
+    return ended;
   }
 
-  /** Revokes the session of a token's claims (logout, refresh reuse). */
-  revokeFamilyOf(
+  /** Revokes the session of a token's claims (logout, refresh reuse); true when this call ended it. */
+  async revokeFamilyOf(
     claims: { fam: string; sub: string; exp: number },
     reason: SessionRevocationReason,
-  ): Promise<void> {
-    return this.revoke([{ id: claims.fam, userId: claims.sub, exp: claims.exp }], reason);
+  ): Promise<boolean> {
+    const ended = await this.revoke(
+      [{ id: claims.fam, userId: claims.sub, exp: claims.exp }],
+      reason,
+    );
+    return ended.length > 0;
   }
 }
 

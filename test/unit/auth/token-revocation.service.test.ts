@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
-import { BlacklistInserter } from '../../../src/auth/revocation/blacklist-inserter.js';
+import { BlacklistInserter, FamilyInserter } from '../../../src/auth/revocation/claim-inserter.js';
 import { RevokedTokenFamily } from '../../../src/auth/revocation/revoked-token-family.entity.js';
 import { StoreUnavailableException } from '../../../src/auth/revocation/store-unavailable.exception.js';
 import { TokenBlacklistEntry } from '../../../src/auth/revocation/token-blacklist.entity.js';
@@ -81,6 +81,7 @@ describe('TokenRevocationService: the cache never contradicts the database', () 
       users,
       store,
       new BlacklistInserter(database.getRepository(TokenBlacklistEntry)),
+      new FamilyInserter(database.getRepository(RevokedTokenFamily)),
     );
   });
   after(async () => {
@@ -165,6 +166,17 @@ describe('TokenRevocationService: the cache never contradicts the database', () 
       }
     });
   }
+
+  it('revokeFamily says whether this call revoked the family: of parallel calls exactly one', async () => {
+    const claims = await checkedToken();
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => revocation.revokeFamily(claims, 'session_cap')),
+    );
+    assert.equal(answers.filter(Boolean).length, 1);
+    assert.equal(await revocation.revokeFamily(claims, 'logout'), false);
+    // "Already revoked" keeps the cache mark: it is true.
+    assert.equal(await revocation.isSessionValid(claims), false);
+  });
 
   it('a database write that fails takes the cache mark back: the token keeps working', async () => {
     const claims = await checkedToken();

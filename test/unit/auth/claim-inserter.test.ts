@@ -7,8 +7,10 @@ import { after, before, describe, it } from 'node:test';
 import { DataSource, In } from 'typeorm';
 import {
   BlacklistInserter,
+  FamilyInserter,
   type BlacklistRow,
-} from '../../../src/auth/revocation/blacklist-inserter.js';
+} from '../../../src/auth/revocation/claim-inserter.js';
+import { RevokedTokenFamily } from '../../../src/auth/revocation/revoked-token-family.entity.js';
 import { TokenBlacklistEntry } from '../../../src/auth/revocation/token-blacklist.entity.js';
 import { OTP_AUTH_ENTITIES, OTP_AUTH_MIGRATIONS } from '../../../src/database/otp-auth.schema.js';
 
@@ -23,7 +25,7 @@ function row(jti = randomUUID()): BlacklistRow {
   };
 }
 
-describe('BlacklistInserter: group commit on a SQLite file', () => {
+describe('ClaimInserter: group commit on a SQLite file', () => {
   let directory: string;
   let database: DataSource;
   let inserter: BlacklistInserter;
@@ -123,5 +125,27 @@ describe('BlacklistInserter: group commit on a SQLite file', () => {
       ['rejected', 'rejected'],
     );
     assert.equal(await inserter.insert(row()), true);
+  });
+
+  it("revokes a family once: its row with the database's created_at, then false, the first reason kept", async () => {
+    const families = new FamilyInserter(database.getRepository(RevokedTokenFamily));
+    const familyId = randomUUID();
+    const family = {
+      familyId,
+      userId: randomUUID(),
+      reason: 'session_cap',
+      expiresAt: new Date(Date.now() + 86_400_000),
+    };
+    const answers = await Promise.all([
+      families.insert(family),
+      ...Array.from({ length: 9 }, () => families.insert({ ...family, reason: 'logout' })),
+    ]);
+    assert.deepEqual(answers, [true, ...Array.from({ length: 9 }, () => false)]);
+    assert.equal(await families.insert({ ...family, reason: 'logout' }), false);
+    const stored = await database.getRepository(RevokedTokenFamily).findBy({ familyId });
+    assert.equal(stored.length, 1);
+    assert.equal(stored[0].reason, 'session_cap');
+    assert.equal(stored[0].expiresAt.getTime(), family.expiresAt.getTime());
+    assert.ok(Math.abs(stored[0].createdAt.getTime() - Date.now()) < 60_000);
   });
 });
