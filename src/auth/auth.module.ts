@@ -17,7 +17,7 @@ import { PasswordNotifications } from './password/password-notifications.service
 import { PasswordController } from './password/password.controller.js';
 import { ResetPasswordUseCase } from './password/reset-password.usecase.js';
 import { RevocationPruner } from './revocation/revocation-pruner.service.js';
-import { BlacklistInserter, FamilyInserter } from './revocation/claim-inserter.js';
+import { BlacklistInserter, FamilyInserter } from './revocation/revocation-inserters.js';
 import { TokenRevocationService } from './revocation/token-revocation.service.js';
 import { LoginAttempts } from './session/login-attempts.service.js';
 import { LoginUseCase } from './session/login.usecase.js';

@@ -1,4 +1,5 @@
 import { ConflictException, Injectable } from '@nestjs/common';
+import { CompiledQuery, selectProperties } from '../database/compiled-query.js';
 import { InjectOtpAuthRepository } from '../database/otp-auth-repositories.js';
 import { randomUUID } from 'node:crypto';
 import { QueryFailedError, Repository } from 'typeorm';
@@ -23,10 +24,17 @@ export function isUniqueViolation(error: unknown): boolean {
 /** Account storage. E-mails arrive here already trimmed and lower-cased. */
 @Injectable()
 export class UsersService {
-  constructor(@InjectOtpAuthRepository(User) private readonly users: Repository<User>) {}
+  /** Every login and registration reads a user by address: its SQL is written once. */
+  private readonly byEmail: CompiledQuery<User>;
+
+  constructor(@InjectOtpAuthRepository(User) private readonly users: Repository<User>) {
+    this.byEmail = new CompiledQuery(users, () =>
+      selectProperties(users.createQueryBuilder('user')).where('user.email = :email').limit(1),
+    );
+  }
 
   findByEmail(email: string): Promise<User | null> {
-    return this.users.findOneBy({ email });
+    return this.byEmail.getOne({ email });
   }
 
   findById(id: string): Promise<User | null> {

@@ -3,7 +3,7 @@ import { InjectOtpAuthRepository } from '../../database/otp-auth-repositories.js
 import { Repository } from 'typeorm';
 import { AtomicStore } from '../../state/atomic-store.js';
 import { UsersService } from '../../users/users.service.js';
-import { BlacklistInserter, FamilyInserter } from './claim-inserter.js';
+import { BlacklistInserter, FamilyInserter } from './revocation-inserters.js';
 import type { SessionClaims } from '../tokens/token-claims.js';
 import { RevokedTokenFamily } from './revoked-token-family.entity.js';
 import { StoreUnavailableException } from './store-unavailable.exception.js';

@@ -1,10 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { Brackets, In, IsNull, type Repository, type SelectQueryBuilder } from 'typeorm';
+import { Brackets, type Repository, type SelectQueryBuilder } from 'typeorm';
 import { InjectOtpAuthRepository } from '../../database/otp-auth-repositories.js';
 import { UsersService } from '../../users/users.service.js';
 import { RevokedTokenFamily } from '../revocation/revoked-token-family.entity.js';
+import { ClaimInserter } from '../../database/claim-inserter.js';
+import { CompiledQuery, selectProperties } from '../../database/compiled-query.js';
 import type { SessionCursor } from './session-cursor.js';
 import { Session } from './session.entity.js';
+
+/** What revoking a session past the cap needs of its row. */
+type SessionToRevokeRow = Pick<Session, 'id' | 'userId' | 'expiresAt'>;
 
 /** The user and generation whose live sessions are read: rows of an older generation are over. */
 export interface SessionOwner {
@@ -19,11 +24,37 @@ export interface SessionOwner {
  */
 @Injectable()
 export class SessionRegistry {
+  /** A login's row, written by group commit with the rows of parallel logins. */
+  private readonly inserter: ClaimInserter<Session>;
+  private readonly beyondQueries = new Map<number, CompiledQuery<Session, SessionToRevokeRow>>();
+  private readonly markRevokedQuery: CompiledQuery<Session>;
+
   constructor(
     @InjectOtpAuthRepository(Session)
     private readonly sessions: Repository<Session>,
     private readonly users: UsersService,
-  ) {}
+  ) {
+    this.inserter = new ClaimInserter(sessions, [
+      'id',
+      'userId',
+      'tokenGeneration',
+      'createdAt',
+      'lastUsedAt',
+      'expiresAt',
+      'ip',
+      'userAgent',
+      'label',
+      'revokedAt',
+    ]);
+    this.markRevokedQuery = new CompiledQuery(sessions, () =>
+      sessions
+        .createQueryBuilder()
+        .update(Session)
+        .set({ revokedAt: () => ':at' })
+        .where('id IN (:...ids)')
+        .andWhere('revoked_at IS NULL'),
+    );
+  }
 
   /** The caller as an owner of sessions, at their current generation; null when they cannot have any. */
   async ownerOf(userId: string): Promise<SessionOwner | null> {
@@ -33,7 +64,8 @@ export class SessionRegistry {
 
   /** Records a new login. */
   async open(session: Session): Promise<void> {
-    await this.sessions.insert(session);
+    // The id is a token family just made up: a conflict would mean a broken id generator.
+    if (!(await this.inserter.insert(session))) throw new Error(`Session ${session.id} exists`);
   }
 
   /** One page of live sessions, newest first; `limit + 1` rows are asked so the caller knows if more follow. */
@@ -47,7 +79,7 @@ export class SessionRegistry {
     limit: number,
     after?: SessionCursor,
   ): SelectQueryBuilder<Session> {
-    const query = this.live(owner)
+    const query = this.liveOf(owner)
       .orderBy('session.createdAt', 'DESC')
       .addOrderBy('session.id', 'DESC')
       .limit(limit + 1);
@@ -70,12 +102,12 @@ export class SessionRegistry {
 
   /** A live session of the owner, or null (another user's, unknown, revoked or expired). */
   findLive(owner: SessionOwner, id: string): Promise<Session | null> {
-    return this.live(owner).andWhere('session.id = :id', { id }).getOne();
+    return this.liveOf(owner).andWhere('session.id = :id', { id }).getOne();
   }
 
   /** Every live session of the owner, the most recently used first. */
   allLive(owner: SessionOwner): Promise<Session[]> {
-    return this.live(owner)
+    return this.liveOf(owner)
       .orderBy('session.lastUsedAt', 'DESC')
       .addOrderBy('session.createdAt', 'DESC')
       .getMany();
@@ -84,20 +116,21 @@ export class SessionRegistry {
   /**
    * The owner's live sessions other than `exceptId`, after the `keep` most recently used: the ones
    * a cap of `keep + 1` revokes. Only those rows come back, with only what revoking needs: a login
-   * under the cap hydrates none.
+   * under the cap hydrates none. Every login runs it, so its SQL is written once per `keep`.
    */
-  liveBeyond(
-    owner: SessionOwner,
-    keep: number,
-    exceptId: string,
-  ): Promise<Pick<Session, 'id' | 'userId' | 'expiresAt'>[]> {
-    return this.live(owner)
-      .andWhere('session.id != :exceptId', { exceptId })
-      .select(['session.id', 'session.userId', 'session.expiresAt'])
-      .orderBy('session.lastUsedAt', 'DESC')
-      .addOrderBy('session.createdAt', 'DESC')
-      .offset(keep)
-      .getMany();
+  liveBeyond(owner: SessionOwner, keep: number, exceptId: string): Promise<SessionToRevokeRow[]> {
+    let query = this.beyondQueries.get(keep);
+    if (!query) {
+      query = new CompiledQuery(this.sessions, () =>
+        selectProperties(this.live(), ['id', 'userId', 'expiresAt'])
+          .andWhere('session.id != :exceptId')
+          .orderBy('session.lastUsedAt', 'DESC')
+          .addOrderBy('session.createdAt', 'DESC')
+          .offset(keep),
+      );
+      this.beyondQueries.set(keep, query);
+    }
+    return query.getMany({ ...liveParameters(owner), exceptId });
   }
 
   /** A session row whatever its state (live, revoked, expired but not yet pruned), or null. */
@@ -122,21 +155,32 @@ export class SessionRegistry {
   /** Marks sessions revoked (their tokens are revoked elsewhere); rows already marked keep their time. */
   async markRevoked(ids: string[], at = new Date()): Promise<void> {
     if (ids.length === 0) return;
-    await this.sessions.update({ id: In(ids), revokedAt: IsNull() }, { revokedAt: at });
+    await this.markRevokedQuery.execute({ ids, at });
   }
 
-  private live(owner: SessionOwner): SelectQueryBuilder<Session> {
+  /** The owner's live sessions, with the parameters unbound: see {@link liveParameters}. */
+  private live(): SelectQueryBuilder<Session> {
     return (
       this.sessions
         .createQueryBuilder('session')
-        .where('session.userId = :userId', { userId: owner.userId })
-        .andWhere('session.tokenGeneration = :generation', { generation: owner.generation })
+        .where('session.userId = :userId')
+        .andWhere('session.tokenGeneration = :generation')
         .andWhere('session.revokedAt IS NULL')
-        .andWhere('session.expiresAt > :now', { now: new Date() })
+        .andWhere('session.expiresAt > :now')
         // A family revoked without its row being marked (a write that failed half-way, or a path
         // that revokes families directly) is over all the same: the revocation is the truth.
         .leftJoin(RevokedTokenFamily, 'revoked', 'revoked.familyId = session.id')
         .andWhere('revoked.familyId IS NULL')
     );
   }
+
+  /** {@link live} for `owner`, now. */
+  private liveOf(owner: SessionOwner): SelectQueryBuilder<Session> {
+    return this.live().setParameters(liveParameters(owner));
+  }
+}
+
+/** The parameters of {@link SessionRegistry.live}. */
+function liveParameters(owner: SessionOwner) {
+  return { userId: owner.userId, generation: owner.generation, now: new Date() };
 }

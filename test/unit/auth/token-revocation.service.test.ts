@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
-import { BlacklistInserter, FamilyInserter } from '../../../src/auth/revocation/claim-inserter.js';
+import {
+  BlacklistInserter,
+  FamilyInserter,
+} from '../../../src/auth/revocation/revocation-inserters.js';
 import { RevokedTokenFamily } from '../../../src/auth/revocation/revoked-token-family.entity.js';
 import { StoreUnavailableException } from '../../../src/auth/revocation/store-unavailable.exception.js';
 import { TokenBlacklistEntry } from '../../../src/auth/revocation/token-blacklist.entity.js';

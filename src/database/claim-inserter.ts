@@ -1,11 +1,7 @@
-import { Injectable } from '@nestjs/common';
 import type { ObjectLiteral, Repository } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
-import { InjectOtpAuthRepository } from '../../database/otp-auth-repositories.js';
-import { RevokedTokenFamily } from './revoked-token-family.entity.js';
-import { TokenBlacklistEntry } from './token-blacklist.entity.js';
 
-/** Rows per statement at most: 6 parameters each stays far below SQLite's and PostgreSQL's limits. */
+/** Rows per statement at most: 10 parameters each stays far below SQLite's and PostgreSQL's limits. */
 const MAX_ROWS_PER_STATEMENT = 500;
 
 interface Waiting<Row> {
@@ -15,13 +11,13 @@ interface Waiting<Row> {
 }
 
 /**
- * Inserts revocation rows by group commit: the rows that arrive while one statement is being
+ * Inserts rows by group commit: the rows that arrive while one statement is being
  * written go together into the next, so under load one INSERT — one commit, one fsync — serves
  * many requests, and an idle service writes at once, with no added delay. Every caller still
  * waits for the commit of its own row, so nothing is answered before it is durable.
  *
  * Each caller learns whether its row is new: `ON CONFLICT (key) DO NOTHING RETURNING key` names
- * the rows the statement inserted, and the unique key keeps a revocation an atomic claim across
+ * the rows the statement inserted, and the unique key keeps an insert an atomic claim across
  * statements and across instances: of parallel revocations of one token or one family, exactly
  * one is told it revoked it. Within one statement a key appears once; a second caller with the
  * same key gets false, as it would have from the database.
@@ -107,32 +103,6 @@ export class ClaimInserter<Row extends ObjectLiteral> {
         ? await allRows(driver as unknown as SqliteDriverHandle, sql, parameters)
         : await dataSource.query<KeyRow[]>(sql, parameters);
     return new Set(returned.map((row) => row.key));
-  }
-}
-
-/** A blacklist row as callers hand it in: everything but the generated id. */
-export type BlacklistRow = Omit<TokenBlacklistEntry, 'id'>;
-
-/** Blacklists single tokens (refresh rotations, logouts, used reset tokens). */
-@Injectable()
-export class BlacklistInserter extends ClaimInserter<BlacklistRow> {
-  constructor(
-    @InjectOtpAuthRepository(TokenBlacklistEntry) blacklist: Repository<TokenBlacklistEntry>,
-  ) {
-    super(blacklist, ['jti', 'tokenType', 'userId', 'reason', 'expiresAt', 'createdAt']);
-  }
-}
-
-/** A revoked family as callers hand it in: its `created_at` is the database's default. */
-export type RevokedFamilyRow = Omit<RevokedTokenFamily, 'createdAt'>;
-
-/** Revokes whole token families (sessions). */
-@Injectable()
-export class FamilyInserter extends ClaimInserter<RevokedFamilyRow> {
-  constructor(
-    @InjectOtpAuthRepository(RevokedTokenFamily) families: Repository<RevokedTokenFamily>,
-  ) {
-    super(families, ['familyId', 'userId', 'reason', 'expiresAt']);
   }
 }
 

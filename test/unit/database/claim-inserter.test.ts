@@ -1,18 +1,15 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DataSource, In } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import {
   BlacklistInserter,
   FamilyInserter,
   type BlacklistRow,
-} from '../../../src/auth/revocation/claim-inserter.js';
+} from '../../../src/auth/revocation/revocation-inserters.js';
 import { RevokedTokenFamily } from '../../../src/auth/revocation/revoked-token-family.entity.js';
 import { TokenBlacklistEntry } from '../../../src/auth/revocation/token-blacklist.entity.js';
-import { OTP_AUTH_ENTITIES, OTP_AUTH_MIGRATIONS } from '../../../src/database/otp-auth.schema.js';
+import { openSqliteDatabase, type SqliteDatabase } from '../support/sqlite-database.js';
 
 function row(jti = randomUUID()): BlacklistRow {
   return {
@@ -26,23 +23,15 @@ function row(jti = randomUUID()): BlacklistRow {
 }
 
 describe('ClaimInserter: group commit on a SQLite file', () => {
-  let directory: string;
+  let sqlite: SqliteDatabase;
   let database: DataSource;
   let inserter: BlacklistInserter;
   /** Statements the inserter sent to sqlite3, counted at the connection. */
   let statements = 0;
 
   before(async () => {
-    directory = mkdtempSync(join(tmpdir(), 'otp-auth-inserter-'));
-    database = new DataSource({
-      type: 'sqlite',
-      database: join(directory, 'db.sqlite'),
-      entities: OTP_AUTH_ENTITIES,
-      migrations: OTP_AUTH_MIGRATIONS,
-      migrationsRun: true,
-      logging: false,
-    });
-    await database.initialize();
+    sqlite = await openSqliteDatabase();
+    database = sqlite.dataSource;
     const connection = (database.driver as unknown as { databaseConnection: { all: () => void } })
       .databaseConnection;
     const all = connection.all.bind(connection);
@@ -53,8 +42,7 @@ describe('ClaimInserter: group commit on a SQLite file', () => {
     inserter = new BlacklistInserter(database.getRepository(TokenBlacklistEntry));
   });
   after(async () => {
-    await database.destroy();
-    rmSync(directory, { recursive: true, force: true });
+    await sqlite.remove();
   });
 
   const repository = () => database.getRepository(TokenBlacklistEntry);
