@@ -1,4 +1,5 @@
 import { ConflictException, Injectable } from '@nestjs/common';
+import { ClaimInserter } from '../database/claim-inserter.js';
 import { CompiledQuery, selectProperties } from '../database/compiled-query.js';
 import { InjectOtpAuthRepository } from '../database/otp-auth-repositories.js';
 import { randomUUID } from 'node:crypto';
@@ -26,11 +27,23 @@ export function isUniqueViolation(error: unknown): boolean {
 export class UsersService {
   /** Every login and registration reads a user by address: its SQL is written once. */
   private readonly byEmail: CompiledQuery<User>;
+  private readonly inserter: ClaimInserter<NewUserRow>;
 
   constructor(@InjectOtpAuthRepository(User) private readonly users: Repository<User>) {
     this.byEmail = new CompiledQuery(users, () =>
       selectProperties(users.createQueryBuilder('user')).where('user.email = :email').limit(1),
     );
+    this.inserter = new ClaimInserter(users, [
+      'email',
+      'id',
+      'fullName',
+      'passwordHash',
+      'isActive',
+      'dateJoined',
+      'passwordChangedAt',
+      'emailChangedAt',
+      'tokenGeneration',
+    ]);
   }
 
   findByEmail(email: string): Promise<User | null> {
@@ -110,13 +123,16 @@ export class UsersService {
 
   /**
    * Creates the account; the unique e-mail constraint makes this the one place where two
-   * parallel confirmations are decided: the loser gets 409.
+   * parallel confirmations are decided: the loser gets 409. The row goes in by group commit
+   * with those of parallel confirmations, one INSERT ... ON CONFLICT (email) DO NOTHING, whose
+   * RETURNING names the winners (see ClaimInserter); `updated_at` takes its default, and the
+   * user returned leaves it unset, as nobody reads it there.
    */
   async create(newUser: NewUser): Promise<User> {
     const now = new Date();
-    const user = this.users.create({
-      id: randomUUID(),
+    const user: NewUserRow = {
       email: newUser.email,
+      id: randomUUID(),
       fullName: newUser.fullName,
       passwordHash: newUser.passwordHash,
       isActive: true,
@@ -124,23 +140,13 @@ export class UsersService {
       passwordChangedAt: now,
       emailChangedAt: null,
       tokenGeneration: 0,
-    });
-    try {
-      // A single INSERT, not save(): save() opens a transaction, and on SQLite's one shared
-      // connection the loser's ROLLBACK of a parallel confirmation undid the winner's row.
-      // updateEntity(false): TypeORM would otherwise read the row back on SQLite (no RETURNING
-      // there) for `updated_at`, which nobody reads from the returned user.
-      await this.users
-        .createQueryBuilder()
-        .insert()
-        .into(User)
-        .values(user)
-        .updateEntity(false)
-        .execute();
-      return user;
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictException(EMAIL_ALREADY_REGISTERED);
-      throw error;
+    };
+    if (!(await this.inserter.insert(user))) {
+      throw new ConflictException(EMAIL_ALREADY_REGISTERED);
     }
+    return this.users.create(user);
   }
 }
+
+/** A new account's row: every column but `updated_at`, the address first (the claimed key). */
+type NewUserRow = Omit<User, 'updatedAt'>;
