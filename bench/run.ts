@@ -254,6 +254,7 @@ class Argon2Process {
           requests: slice.operations,
           seconds: slice.seconds,
           cpuSeconds: slice.cpuSeconds,
+          cpuSecondsByThread: null,
           errors: 0,
           statusCodes: {},
           latenciesMs: [],
@@ -371,6 +372,16 @@ async function runPaired(server: ChildServer, pairing: Pairing): Promise<PairedR
   return result;
 }
 
+/** ` (event loop …, thread pool …, V8 …)`, or nothing when the split was not read. */
+function byThread(split: PairedResult['cpuUsByThread']): string {
+  if (!split) return '';
+  const other = split.other >= 0.5 ? `, other ${split.other.toFixed(0)}` : '';
+  return (
+    ` (event loop ${split.eventLoop.toFixed(0)}, thread pool ${split.threadPool.toFixed(0)}, ` +
+    `V8 ${split.v8.toFixed(0)}${other})`
+  );
+}
+
 function logPaired(result: PairedResult): void {
   const c = result.ceiling.result;
   log(
@@ -380,7 +391,8 @@ function logPaired(result: PairedResult): void {
   log(
     `  ${result.name}: ${result.rate.toFixed(1)} ${result.unit}, p50 ${result.p50Ms} ms, ` +
       `p99 ${result.p99Ms} ms, errors ${result.errors}, peak RSS ` +
-      `${(result.peakRssBytes! / 2 ** 20).toFixed(0)} MB, server CPU ${result.cpuUs?.toFixed(0)} µs each`,
+      `${(result.peakRssBytes! / 2 ** 20).toFixed(0)} MB, server CPU ${result.cpuUs?.toFixed(0)} µs each` +
+      byThread(result.cpuUsByThread),
   );
   const { rate, cpu } = ratiosOf(result);
   log(`  ratio × ${c.name}: CPU ${cpu?.toFixed(2) ?? '?'}, rate ${rate.toFixed(2)}`);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -36,6 +36,16 @@ function procStatusBytes(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   const kib = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1];
   if (kib === undefined) throw new Error(`no ${field} in /proc/${pid}/status`);
   return Number(kib) * 1024;
+}
+
+/** The kinds of thread {@link ChildServer.cpuSecondsByThread} tells apart. */
+export type ThreadKind = 'eventLoop' | 'threadPool' | 'v8' | 'other';
+
+function threadKind(name: string): ThreadKind {
+  if (name === 'MainThread' || name === 'node') return 'eventLoop';
+  if (name.startsWith('libuv-worker')) return 'threadPool';
+  if (name.startsWith('V8') || name.startsWith('v8:')) return 'v8';
+  return 'other';
 }
 
 /** A server under test in a process of its own, so that its memory and CPU are its own. */
@@ -87,6 +97,31 @@ export class ChildServer {
     // The command name may hold spaces; the fields are counted after its closing parenthesis.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  }
+
+  /**
+   * CPU time so far (user + system, seconds) by kind of thread: the event loop (`MainThread`),
+   * libuv's thread pool (`libuv-worker`: argon2, sqlite3, file I/O), V8's own threads (garbage
+   * collection, compilation) and any other. Which part of a request's cost grew is what says
+   * where to look: the event loop's JavaScript, or work handed to the pool.
+   */
+  cpuSecondsByThread(): Record<ThreadKind, number> {
+    const totals: Record<ThreadKind, number> = { eventLoop: 0, threadPool: 0, v8: 0, other: 0 };
+    const tasks = `/proc/${this.pid}/task`;
+    for (const task of readdirSync(tasks)) {
+      let name: string;
+      let stat: string;
+      try {
+        name = readFileSync(`${tasks}/${task}/comm`, 'utf8').trim();
+        stat = readFileSync(`${tasks}/${task}/stat`, 'utf8');
+      } catch {
+        continue; // the thread ended between the listing and the read
+      }
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const seconds = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+      totals[threadKind(name)] += seconds;
+    }
+    return totals;
   }
 
   /**

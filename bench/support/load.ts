@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import type { ChildServer } from './child-server.js';
+import type { ChildServer, ThreadKind } from './child-server.js';
 
 /** What one scenario (or one ceiling) measured, over all its slices. */
 export interface ScenarioResult {
@@ -25,6 +25,8 @@ export interface ScenarioResult {
    * processes on the machine moves much less than the rate.
    */
   cpuUs: number | null;
+  /** {@link cpuUs} split by kind of thread (see ChildServer.cpuSecondsByThread); null for argon2. */
+  cpuUsByThread: Record<ThreadKind, number> | null;
 }
 
 /**
@@ -51,6 +53,7 @@ export interface Slice {
   requests: number;
   seconds: number;
   cpuSeconds: number | null;
+  cpuSecondsByThread: Record<ThreadKind, number> | null;
   errors: number;
   statusCodes: Record<string, number>;
   latenciesMs: number[];
@@ -104,8 +107,11 @@ export function httpMeasurable(
       await scenario.beforeRun?.(connections);
       if (scenario.units) scenario.units.count = 0;
       const cpuBefore = server?.cpuSeconds() ?? null;
+      const threadsBefore = server?.cpuSecondsByThread() ?? null;
       const result = await run(seconds, latenciesMs);
       const cpuSeconds = server && cpuBefore !== null ? server.cpuSeconds() - cpuBefore : null;
+      const cpuSecondsByThread =
+        server && threadsBefore ? difference(server.cpuSecondsByThread(), threadsBefore) : null;
       const statusCodes: Record<string, number> = {};
       for (const [code, { count }] of Object.entries(result.statusCodeStats ?? {})) {
         statusCodes[code] = count;
@@ -115,6 +121,7 @@ export function httpMeasurable(
         requests: result.requests.total,
         seconds: result.duration,
         cpuSeconds,
+        cpuSecondsByThread,
         errors: result.non2xx + result.errors,
         statusCodes,
         latenciesMs,
@@ -161,7 +168,33 @@ export function combine(
     statusCodes,
     peakRssBytes,
     cpuUs: cpu === null || units === 0 ? null : (cpu * 1e6) / units,
+    cpuUsByThread: perUnitByThread(slices, units),
   };
+}
+
+function difference(
+  after: Record<ThreadKind, number>,
+  before: Record<ThreadKind, number>,
+): Record<ThreadKind, number> {
+  const kinds = Object.keys(after) as ThreadKind[];
+  return Object.fromEntries(kinds.map((kind) => [kind, after[kind] - before[kind]])) as Record<
+    ThreadKind,
+    number
+  >;
+}
+
+/** The slices' CPU by kind of thread, summed, in microseconds per unit; null without it. */
+function perUnitByThread(slices: Slice[], units: number): Record<ThreadKind, number> | null {
+  if (units === 0 || slices.some((slice) => slice.cpuSecondsByThread === null)) return null;
+  const totals: Record<ThreadKind, number> = { eventLoop: 0, threadPool: 0, v8: 0, other: 0 };
+  for (const slice of slices) {
+    for (const kind of Object.keys(totals) as ThreadKind[]) {
+      totals[kind] += slice.cpuSecondsByThread![kind];
+    }
+  }
+  for (const kind of Object.keys(totals) as ThreadKind[])
+    totals[kind] = (totals[kind] * 1e6) / units;
+  return totals;
 }
 
 export interface InterleaveSettings {
