@@ -28,25 +28,25 @@ export class LoginAttempts {
     this.windowMs = options.auth.loginFailureWindow * 1000;
   }
 
-  /** Takes an attempt slot for the account, or throws 429 with `Retry-After`. */
+  /**
+   * Takes an attempt slot for the account, or throws 429 with `Retry-After`: one atomic
+   * increment, which also tells the window's remaining time. A refused attempt counts too, which
+   * changes nothing (the window never moves, and the count is past the limit either way).
+   */
   async acquire(email: string): Promise<void> {
-    const key = failuresKey(email);
-    const current = Number((await this.store.get(key)) ?? 0);
-    if (current >= this.maxFailures) await this.refuse(key);
-    if ((await this.store.increment(key, this.windowMs)) > this.maxFailures) await this.refuse(key);
+    const { count, ttlMs } = await this.store.incrementWithTtl(failuresKey(email), this.windowMs);
+    if (count > this.maxFailures) {
+      throw new TooManyRequestsException(
+        AuthMessages.tooManyLoginFailures,
+        retryAfterSeconds(ttlMs),
+        'login_failures',
+      );
+    }
   }
 
   /** A successful login clears the account's failures. */
   async succeeded(email: string): Promise<void> {
     await this.store.delete(failuresKey(email));
-  }
-
-  private async refuse(key: string): Promise<never> {
-    throw new TooManyRequestsException(
-      AuthMessages.tooManyLoginFailures,
-      retryAfterSeconds(await this.store.ttl(key)),
-      'login_failures',
-    );
   }
 }
 
