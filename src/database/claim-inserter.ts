@@ -1,7 +1,10 @@
 import type { ObjectLiteral, Repository } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 
-/** Rows per statement at most: 10 parameters each stays far below SQLite's and PostgreSQL's limits. */
+/**
+ * Rows per statement at most: at 10 parameters each (a session row) still far below SQLite's and
+ * PostgreSQL's limits on parameters per statement.
+ */
 const MAX_ROWS_PER_STATEMENT = 500;
 
 interface Waiting<Row> {

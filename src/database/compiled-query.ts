@@ -8,8 +8,10 @@ import type { ObjectLiteral, QueryBuilder, Repository, SelectQueryBuilder } from
  *
  * Why: writing the text (aliases, property paths to column names, quoting) is most of the CPU
  * TypeORM spends on a small query; on a login it was a quarter of the event loop's work by
- * profile (TypeORM's own functions ≈ 500 of ≈ 2,000 µs). The builder states the query as usual; its named parameters stay unbound
- * (`:email`) and arrive with each run, so one text serves every run.
+ * profile (TypeORM's own functions ≈ 500 of ≈ 2,000 µs). The builder states the query as usual;
+ * its named parameters stay unbound (`:email`) and arrive with each run, so one text serves
+ * every run. A `build` must not depend on a run's values (a limit, an offset): those are part of
+ * the text, so a query with another one is another CompiledQuery.
  *
  * `build` selects columns with {@link selectProperties}: each row comes back keyed by property
  * name, which is what makes the conversion possible without TypeORM's alias bookkeeping.
