@@ -39,7 +39,21 @@ function procStatusBytes(pid: number, field: 'VmHWM' | 'VmRSS'): number {
 }
 
 /** The kinds of thread {@link ChildServer.cpuSecondsByThread} tells apart. */
-export type ThreadKind = 'eventLoop' | 'threadPool' | 'v8' | 'other';
+export const THREAD_KINDS = ['eventLoop', 'threadPool', 'v8', 'other'] as const;
+export type ThreadKind = (typeof THREAD_KINDS)[number];
+
+/** A count of zero for every kind of thread. */
+export function zeroByThread(): Record<ThreadKind, number> {
+  return { eventLoop: 0, threadPool: 0, v8: 0, other: 0 };
+}
+
+/** CPU time (user + system) in a proc(5) `stat` file, in seconds: its fields 14 and 15. */
+function cpuSecondsIn(statFile: string): number {
+  const stat = readFileSync(statFile, 'utf8');
+  // The command name may hold spaces; the fields are counted after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
 
 function threadKind(name: string): ThreadKind {
   if (name === 'MainThread' || name === 'node') return 'eventLoop';
@@ -91,12 +105,9 @@ export class ChildServer {
     return procStatusBytes(this.pid, 'VmRSS');
   }
 
-  /** CPU time the server has used so far (user + system), in seconds; proc(5) fields 14 and 15. */
+  /** CPU time the server has used so far (user + system, all threads), in seconds. */
   cpuSeconds(): number {
-    const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
-    // The command name may hold spaces; the fields are counted after its closing parenthesis.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+    return cpuSecondsIn(`/proc/${this.pid}/stat`);
   }
 
   /**
@@ -106,20 +117,15 @@ export class ChildServer {
    * where to look: the event loop's JavaScript, or work handed to the pool.
    */
   cpuSecondsByThread(): Record<ThreadKind, number> {
-    const totals: Record<ThreadKind, number> = { eventLoop: 0, threadPool: 0, v8: 0, other: 0 };
+    const totals = zeroByThread();
     const tasks = `/proc/${this.pid}/task`;
     for (const task of readdirSync(tasks)) {
-      let name: string;
-      let stat: string;
       try {
-        name = readFileSync(`${tasks}/${task}/comm`, 'utf8').trim();
-        stat = readFileSync(`${tasks}/${task}/stat`, 'utf8');
+        const name = readFileSync(`${tasks}/${task}/comm`, 'utf8').trim();
+        totals[threadKind(name)] += cpuSecondsIn(`${tasks}/${task}/stat`);
       } catch {
-        continue; // the thread ended between the listing and the read
+        // the thread ended between the listing and the read
       }
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const seconds = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-      totals[threadKind(name)] += seconds;
     }
     return totals;
   }

@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import type { ChildServer, ThreadKind } from './child-server.js';
+import { THREAD_KINDS, zeroByThread, type ChildServer, type ThreadKind } from './child-server.js';
 
 /** What one scenario (or one ceiling) measured, over all its slices. */
 export interface ScenarioResult {
@@ -106,6 +106,8 @@ export function httpMeasurable(
       const latenciesMs: number[] = [];
       await scenario.beforeRun?.(connections);
       if (scenario.units) scenario.units.count = 0;
+      // The process's total from its own stat: it keeps the time of threads that have ended,
+      // which the per-thread split cannot see.
       const cpuBefore = server?.cpuSeconds() ?? null;
       const threadsBefore = server?.cpuSecondsByThread() ?? null;
       const result = await run(seconds, latenciesMs);
@@ -176,25 +178,20 @@ function difference(
   after: Record<ThreadKind, number>,
   before: Record<ThreadKind, number>,
 ): Record<ThreadKind, number> {
-  const kinds = Object.keys(after) as ThreadKind[];
-  return Object.fromEntries(kinds.map((kind) => [kind, after[kind] - before[kind]])) as Record<
-    ThreadKind,
-    number
-  >;
+  const change = zeroByThread();
+  for (const kind of THREAD_KINDS) change[kind] = after[kind] - before[kind];
+  return change;
 }
 
 /** The slices' CPU by kind of thread, summed, in microseconds per unit; null without it. */
 function perUnitByThread(slices: Slice[], units: number): Record<ThreadKind, number> | null {
   if (units === 0 || slices.some((slice) => slice.cpuSecondsByThread === null)) return null;
-  const totals: Record<ThreadKind, number> = { eventLoop: 0, threadPool: 0, v8: 0, other: 0 };
-  for (const slice of slices) {
-    for (const kind of Object.keys(totals) as ThreadKind[]) {
-      totals[kind] += slice.cpuSecondsByThread![kind];
-    }
+  const perUnit = zeroByThread();
+  for (const kind of THREAD_KINDS) {
+    const seconds = slices.reduce((sum, slice) => sum + slice.cpuSecondsByThread![kind], 0);
+    perUnit[kind] = (seconds * 1e6) / units;
   }
-  for (const kind of Object.keys(totals) as ThreadKind[])
-    totals[kind] = (totals[kind] * 1e6) / units;
-  return totals;
+  return perUnit;
 }
 
 export interface InterleaveSettings {
