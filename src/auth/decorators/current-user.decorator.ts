@@ -3,6 +3,7 @@ import {
   ExecutionContext,
   InternalServerErrorException,
 } from '@nestjs/common';
+import { httpRequestOf } from '../../common/http/http-request-of.js';
 
 /** The caller as established by the Bearer guard. */
 export interface AuthenticatedUser {
@@ -21,7 +22,7 @@ export interface AuthenticatedUser {
  */
 export const CurrentUser = createParamDecorator(
   (_data: unknown, context: ExecutionContext): AuthenticatedUser => {
-    const request = context.switchToHttp().getRequest<{ user?: AuthenticatedUser }>();
+    const request = httpRequestOf<{ user?: AuthenticatedUser }>(context);
     if (!request.user) {
       throw new InternalServerErrorException(
         '@CurrentUser() used on a route without the Bearer guard',

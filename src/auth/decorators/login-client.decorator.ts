@@ -1,4 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { httpRequestOf } from '../../common/http/http-request-of.js';
 import type { LoginClient } from '../sessions/session-opener.service.js';
 
 /** The parts of a Fastify or Express request a session records. */
@@ -14,7 +15,7 @@ interface ClientRequest {
  */
 export const RequestClient = createParamDecorator(
   (_data: unknown, context: ExecutionContext): LoginClient => {
-    const request = context.switchToHttp().getRequest<ClientRequest>();
+    const request = httpRequestOf<ClientRequest>(context);
     const userAgent = request.headers['user-agent'];
     return { ip: request.ip, userAgent: typeof userAgent === 'string' ? userAgent : undefined };
   },

@@ -1,4 +1,5 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { httpRequestOf } from '../../common/http/http-request-of.js';
 
 /** Metadata key: the store key a Bearer route reads along with the Bearer check. */
 export const PREFETCH_KEY = 'otp-auth:prefetch';
@@ -38,5 +39,5 @@ export function setPrefetched(request: PrefetchingRequest, value: string | null)
  */
 export const Prefetched = createParamDecorator(
   (_data: unknown, context: ExecutionContext): string | null | undefined =>
-    context.switchToHttp().getRequest<PrefetchingRequest>()[PREFETCHED],
+    httpRequestOf<PrefetchingRequest>(context)[PREFETCHED],
 );

@@ -9,6 +9,7 @@ import {
   type StoreKeyOf,
 } from '../decorators/prefetch.decorator.js';
 import { IS_PUBLIC_KEY } from '../decorators/public.decorator.js';
+import { httpRequestOf } from '../../common/http/http-request-of.js';
 import { InvalidAccessTokenException } from '../../common/errors/invalid-access-token.exception.js';
 import { AccessTokenAuthenticator } from './access-token-authenticator.js';
 import { extractBearerToken, OTP_AUTH_JWT_STRATEGY } from './jwt.strategy.js';
@@ -65,7 +66,7 @@ export class JwtAuthGuard extends AuthGuard(OTP_AUTH_JWT_STRATEGY) {
    * for the first time goes through passport, and the handler reads the key itself.
    */
   async authenticate(context: ExecutionContext, prefetch?: StoreKeyOf): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<BearerRequest>();
+    const request = httpRequestOf<BearerRequest>(context);
     const token = canonicalBearerToken(request.headers.authorization);
     const verified = token ? this.authenticator.recall(token) : undefined;
     if (!verified) return (await super.canActivate(context)) as boolean;
