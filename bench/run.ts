@@ -17,8 +17,8 @@
  */
 import * as argon2 from 'argon2';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +63,7 @@ import {
   type Session,
 } from './support/service-client.js';
 import { smallAccountPage, walkSessions, type SessionWalk } from './support/session-walk.js';
+import { productionNodeArgs, serviceEnv, startBareApp } from './support/service-env.js';
 import { BenchSmtpSink } from './support/smtp-sink.js';
 import {
   evaluate,
@@ -89,18 +90,8 @@ const PENDING_KEYS_BOUND = 10;
 /** Logins of the account whose one-page session list is the walk's comparison. */
 const FEW_SESSIONS = 10;
 
-/**
- * The Node.js flags the service runs with in production: those of `npm run start:prod`, read from
- * package.json so that the bench measures what is deployed.
- */
-function productionNodeArgs(): string[] {
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-    scripts: Record<string, string>;
-  };
-  const words = pkg.scripts['start:prod'].split(/\s+/);
-  return words.slice(words.indexOf('node') + 1, words.indexOf('dist/main.js'));
-}
-const serviceNodeArgs = productionNodeArgs();
+/** The Node.js flags the service runs with in production (see productionNodeArgs). */
+const serviceNodeArgs = productionNodeArgs(root);
 
 const options = parseBenchOptions(process.argv.slice(2), process.env);
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -109,8 +100,6 @@ const runTag = stamp.toLowerCase();
 const workDir = join(root, 'bench', 'tmp', stamp);
 mkdirSync(join(workDir, 'logs'), { recursive: true });
 const poolSize = threadPoolSize(process.env);
-const jwtSecret = randomBytes(48).toString('base64url');
-
 function log(line: string): void {
   console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 }
@@ -133,28 +122,6 @@ function jsonChild<T>(script: string, env: NodeJS.ProcessEnv, nodeArgs: string[]
       else reject(new Error(`${script} exited ${code}:\n${err.slice(-2000)}${out.slice(-2000)}`));
     });
   });
-}
-
-function serviceEnv(
-  sink: BenchSmtpSink,
-  databaseUrl: string,
-  redisUrl?: string,
-): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'production',
-    JWT_SECRET: jwtSecret,
-    MAIL_URL: sink.url,
-    // Production refuses links to localhost; no mail of the bench is ever opened.
-    APP_URL: 'https://otp-auth.bench.example',
-    DATABASE_URL: databaseUrl,
-    // Both limits are the service's defence against abuse, not part of what is measured here.
-    RATE_LIMIT_PER_IP: '1000000',
-    LOGIN_MAX_FAILURES: '1000',
-  };
-  if (redisUrl) env.REDIS_URL = redisUrl;
-  else delete env.REDIS_URL;
-  return env;
 }
 
 async function startService(name: string, env: NodeJS.ProcessEnv): Promise<ChildServer> {
@@ -198,16 +165,8 @@ function printProfile(
 }
 
 /** The bare app, started once and kept for every bare ceiling of the run. */
-async function startBare(): Promise<ChildServer> {
-  const port = await freePort();
-  return ChildServer.start({
-    script: join(here, 'bare-app.js'),
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port) },
-    port,
-    readyPath: '/bare',
-    logFile: join(workDir, 'logs', 'bare.log'),
-    cwd: workDir,
-  });
+function startBare(): Promise<ChildServer> {
+  return startBareApp(here, join(workDir, 'logs', 'bare.log'), { cwd: workDir });
 }
 
 /** The argon2id ceiling process (see argon2-baseline.ts), started once. */

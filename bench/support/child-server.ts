@@ -25,6 +25,10 @@ export interface ChildServerOptions {
   cwd?: string;
   /** SIGTERM by default; a profiled server is stopped with SIGUSR2 (see exit-on-sigusr2.ts). */
   stopSignal?: NodeJS.Signals;
+  /** A program and its arguments that run Node in turn (valgrind); Node itself when omitted. */
+  launcher?: string[];
+  /** How long the server may take to answer `readyPath` (60 s). */
+  readyTimeoutMs?: number;
 }
 
 /** USER_HZ: 100 on Linux, whatever the kernel's own tick rate. */
@@ -75,7 +79,13 @@ export class ChildServer {
 
   static async start(options: ChildServerOptions): Promise<ChildServer> {
     const log = openSync(options.logFile, 'a');
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script], {
+    const [command, ...args] = [
+      ...(options.launcher ?? []),
+      process.execPath,
+      ...(options.nodeArgs ?? []),
+      options.script,
+    ];
+    const child = spawn(command, args, {
       env: options.env,
       cwd: options.cwd,
       stdio: ['ignore', log, log],
@@ -88,7 +98,7 @@ export class ChildServer {
       options.stopSignal ?? 'SIGTERM',
     );
     server.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-    await server.waitReady(options.readyPath);
+    await server.waitReady(options.readyPath, options.readyTimeoutMs ?? 60_000);
     return server;
   }
 
@@ -159,8 +169,8 @@ export class ChildServer {
     }
   }
 
-  private async waitReady(path: string): Promise<void> {
-    const deadline = Date.now() + 60_000;
+  private async waitReady(path: string, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
     let stopped = false;
     void this.exited!.then(() => (stopped = true));
     while (Date.now() < deadline) {
