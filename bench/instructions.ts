@@ -66,7 +66,7 @@ async function load(server: ChildServer, target: Target, amount: number): Promis
   if (failed > 0) throw new Error(`${target.name}: ${failed} of ${amount} requests failed`);
 }
 
-/** The instructions of the dump callgrind wrote for `pid`, per thread (files `<out>.<n>-<thread>`). */
+/** The instructions in callgrind's first dump in `dir`: one file per thread, `…out.1-<thread>`. */
 function dumpedInstructions(dir: string): { eventLoop: number; allThreads: number } {
   let eventLoop = 0;
   let allThreads = 0;

@@ -116,7 +116,8 @@ function jsonChild<T>(script: string, env: NodeJS.ProcessEnv, nodeArgs: string[]
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('exit', (code) => {
+    // 'close', not 'exit': the process may exit before its last line (the result) has been read.
+    child.on('close', (code) => {
       const last = out.trim().split('\n').at(-1) ?? '';
       if (code === 0 && last.startsWith('{')) resolvePromise(JSON.parse(last) as T);
       else reject(new Error(`${script} exited ${code}:\n${err.slice(-2000)}${out.slice(-2000)}`));

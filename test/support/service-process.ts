@@ -47,8 +47,10 @@ export class ServiceProcess extends ApiClient {
     });
     this.child.stdout!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     this.child.stderr!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    // 'close', not 'exit': the process may exit before its last output has been read, and a
+    // refused start is judged by that output.
     this.exited = new Promise((resolve) =>
-      this.child.on('exit', (code, signal) => {
+      this.child.on('close', (code, signal) => {
         this.running = false;
         ServiceProcess.all.delete(this);
         resolve({ code, signal });
