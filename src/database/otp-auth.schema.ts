@@ -7,6 +7,7 @@ import { TimestampsWithTimeZone1764100000000 } from './migrations/1764100000000-
 import { DropUnqueriedUserIdIndices1764200000000 } from './migrations/1764200000000-drop-unqueried-user-id-indices.js';
 import { Sessions1764300000000 } from './migrations/1764300000000-sessions.js';
 import { EmailChangedAt1764400000000 } from './migrations/1764400000000-email-changed-at.js';
+import { LiveSessionsIndex1764500000000 } from './migrations/1764500000000-live-sessions-index.js';
 
 /** The entities otp-auth maps; a host that brings its own connection registers these. */
 export const OTP_AUTH_ENTITIES = [User, TokenBlacklistEntry, RevokedTokenFamily, Session];
@@ -18,4 +19,5 @@ export const OTP_AUTH_MIGRATIONS = [
   DropUnqueriedUserIdIndices1764200000000,
   Sessions1764300000000,
   EmailChangedAt1764400000000,
+  LiveSessionsIndex1764500000000,
 ];

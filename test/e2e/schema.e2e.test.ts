@@ -85,7 +85,7 @@ const EXPECTED: Record<
       varchar('label', 64),
       ['revoked_at', 'instant', '', true, false, false, false, null],
     ],
-    indices: [['expires_at'], ['user_id', 'created_at']],
+    indices: [['expires_at'], ['user_id', 'revoked_at', 'created_at']],
     uniques: [],
   },
 };
@@ -107,7 +107,7 @@ function normalDefault(value: unknown): string | null {
   return text.replace(/^'(.*)'$/, '$1');
 }
 
-function shapeOf(table: Table) {
+function shapeOf(table: Table, indices: string[][]) {
   return {
     columns: table.columns.map((column): ColumnShape => [
       column.name,
@@ -119,9 +119,33 @@ function shapeOf(table: Table) {
       column.isGenerated,
       normalDefault(column.default),
     ]),
-    indices: table.indices.map((index) => index.columnNames).sort(),
+    indices,
     uniques: table.uniques.map((unique) => unique.columnNames).sort(),
   };
+}
+
+/**
+ * The columns of each (non-unique) index of the table, in the index's order, which is what
+ * decides the searches it serves. TypeORM reads them in that order from SQLite, but in the
+ * table's column order from PostgreSQL, so there they come from the catalog.
+ */
+async function indexedColumnsOf(app: TestApp, table: Table): Promise<string[][]> {
+  const dataSource = app.dataSource();
+  if (dataSource.options.type !== 'postgres') {
+    return table.indices.map((index) => index.columnNames).sort();
+  }
+  const rows = await dataSource.query<{ columns: string[] }[]>(
+    `SELECT array_agg(a.attname::text ORDER BY k.position) AS columns
+       FROM pg_index i
+       JOIN pg_class t ON t.oid = i.indrelid
+       CROSS JOIN unnest(i.indkey) WITH ORDINALITY AS k(attnum, position)
+       JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
+      WHERE t.relname = $1 AND t.relnamespace = current_schema()::regnamespace
+        AND NOT i.indisprimary AND NOT i.indisunique
+      GROUP BY i.indexrelid`,
+    [table.name],
+  );
+  return rows.map((row) => row.columns).sort();
 }
 
 /** The table as the app's database has it now; fails the test when it is missing. */
@@ -136,6 +160,12 @@ async function readTable(app: TestApp, name: string): Promise<Table> {
   }
 }
 
+/** The table's shape as the app's database has it now. */
+async function readShape(app: TestApp, name: string) {
+  const table = await readTable(app, name);
+  return shapeOf(table, await indexedColumnsOf(app, table));
+}
+
 describe('the schema the migrations produce (the same on SQLite and PostgreSQL)', () => {
   let app: TestApp;
 
@@ -148,7 +178,7 @@ describe('the schema the migrations produce (the same on SQLite and PostgreSQL)'
 
   for (const [name, expected] of Object.entries(EXPECTED)) {
     it(`${name}: columns, types, keys, defaults and indices`, async () => {
-      assert.deepEqual(shapeOf(await readTable(app, name)), expected);
+      assert.deepEqual(await readShape(app, name), expected);
     });
   }
 
@@ -175,18 +205,40 @@ describe('the newest migrations, undone and run again', () => {
     await app.close();
   });
 
-  const indexedColumns = async (table: string) => shapeOf(await readTable(app, table)).indices;
+  const indexedColumns = async (table: string) => (await readShape(app, table)).indices;
+  /** Undoes the newest `count` migrations, newest first; each test runs them all again. */
+  const undoMigrations = async (count: number) => {
+    for (let undone = 0; undone < count; undone++) await app.dataSource().undoLastMigration();
+  };
+
+  it("the live sessions' index migration: down restores (user_id, created_at), up puts revoked_at between", async () => {
+    const dataSource = app.dataSource();
+    await dataSource.query(
+      "INSERT INTO sessions (id, user_id, token_generation, created_at, last_used_at, expires_at, ip, user_agent, label) VALUES ('00000000-0000-4000-8000-0000000000a1', '00000000-0000-4000-8000-000000000001', 0, '2026-12-01 10:00:00', '2026-12-01 10:00:00', '2026-12-02 10:00:00', '127.0.0.1', '', 'Unknown client')",
+    );
+    await undoMigrations(1);
+    assert.deepEqual(await indexedColumns('sessions'), [['expires_at'], ['user_id', 'created_at']]);
+    await dataSource.runMigrations();
+    assert.deepEqual(await readShape(app, 'sessions'), EXPECTED.sessions);
+    const rows = await dataSource.query<{ id: string }[]>('SELECT id FROM sessions');
+    assert.deepEqual(
+      rows.map((row) => row.id),
+      ['00000000-0000-4000-8000-0000000000a1'],
+    );
+    assert.equal(await dataSource.showMigrations(), false, 'a migration is pending');
+  });
 
   it('the email_changed_at migration: down drops the column and keeps the accounts, up adds it again', async () => {
     const dataSource = app.dataSource();
     await dataSource.query(
       "INSERT INTO users (id, email, full_name, password_hash, is_active, date_joined, password_changed_at, token_generation) VALUES ('00000000-0000-4000-8000-000000000001', 'kept@example.com', 'Kept', 'x', true, '2026-12-01 10:00:00', '2026-12-01 10:00:00', 0)",
     );
-    await dataSource.undoLastMigration();
+    // The live sessions' index migration came after it: undone first, run again below.
+    await undoMigrations(2);
     const columns = (await readTable(app, 'users')).columns.map((column) => column.name);
     assert.ok(!columns.includes('email_changed_at'), `down left the column: ${columns.join()}`);
     await dataSource.runMigrations();
-    assert.deepEqual(shapeOf(await readTable(app, 'users')), EXPECTED.users);
+    assert.deepEqual(await readShape(app, 'users'), EXPECTED.users);
     const rows = await dataSource.query<{ email: string }[]>(
       "SELECT email FROM users WHERE id = '00000000-0000-4000-8000-000000000001'",
     );
@@ -199,9 +251,9 @@ describe('the newest migrations, undone and run again', () => {
 
   it('the sessions migration: down drops the table, up creates it again', async () => {
     const dataSource = app.dataSource();
-    // The email_changed_at migration came after it: undone first, run again below.
-    await dataSource.undoLastMigration();
-    await dataSource.undoLastMigration();
+    // The email_changed_at and live sessions' index migrations came after it: undone first,
+    // run again below.
+    await undoMigrations(3);
     const runner = dataSource.createQueryRunner();
     try {
       assert.equal(await runner.hasTable('sessions'), false, 'down left the sessions table');
@@ -209,16 +261,14 @@ describe('the newest migrations, undone and run again', () => {
       await runner.release();
     }
     await dataSource.runMigrations();
-    assert.deepEqual(shapeOf(await readTable(app, 'sessions')), EXPECTED.sessions);
+    assert.deepEqual(await readShape(app, 'sessions'), EXPECTED.sessions);
     assert.equal(await dataSource.showMigrations(), false, 'a migration is pending');
   });
 
   it('down restores the user_id indices of the revocation tables, up drops them again', async () => {
     const dataSource = app.dataSource();
-    // The sessions and email_changed_at migrations came after it: undone first, run again below.
-    await dataSource.undoLastMigration();
-    await dataSource.undoLastMigration();
-    await dataSource.undoLastMigration();
+    // The three migrations after it are undone first and run again below.
+    await undoMigrations(4);
     assert.deepEqual(await indexedColumns('token_blacklist'), [['expires_at'], ['user_id']]);
     assert.deepEqual(await indexedColumns('revoked_token_families'), [['expires_at'], ['user_id']]);
     await dataSource.runMigrations();

@@ -426,7 +426,7 @@ describe('sessions: list, revoke one, revoke the others', () => {
   });
 });
 
-describe('sessions: a page after a cursor reads a range of the (user_id, created_at) index', () => {
+describe('sessions: reads of live sessions search the (user_id, revoked_at, created_at) index', () => {
   let smtp: SmtpSink;
   let app: TestApp;
 
@@ -439,26 +439,47 @@ describe('sessions: a page after a cursor reads a range of the (user_id, created
     await smtp.stop();
   });
 
-  it('SQLite plans the page as a search bounded by user_id and created_at', async (t) => {
-    const dataSource = app.dataSource();
-    if (dataSource.options.type !== 'sqlite') return t.skip("the plan checked is SQLite's");
+  /** SQLite's plan of `sql`, its steps joined. */
+  async function planOf(sql: string, parameters: unknown[]): Promise<string> {
+    const plan = await app
+      .dataSource()
+      .query<{ detail: string }[]>(`EXPLAIN QUERY PLAN ${sql}`, parameters);
+    return plan.map((step) => step.detail).join(' | ');
+  }
+
+  it('SQLite plans the page as a search bounded by user_id, revoked_at and created_at', async (t) => {
+    if (app.dataSource().options.type !== 'sqlite') return t.skip("the plan checked is SQLite's");
     const query = app
       .provider(SessionRegistry)
       .pageQuery({ userId: randomUUID(), generation: 0 }, 100, {
         createdAt: new Date(),
         id: randomUUID(),
       });
-    const [sql, parameters] = query.getQueryAndParameters();
-    const plan = await dataSource.query<{ detail: string }[]>(
-      `EXPLAIN QUERY PLAN ${sql}`,
-      parameters,
-    );
-    const details = plan.map((step) => step.detail).join(' | ');
-    // Without the bound on created_at, the plan reads every row of the user (user_id=?) and
-    // each later page costs more than the one before.
+    const details = await planOf(...query.getQueryAndParameters());
+    // Without the bound on created_at, the plan reads every live row of the user and each later
+    // page costs more than the one before.
     assert.match(
       details,
-      /IDX_sessions_user_id_created_at \(user_id=\? AND created_at<\?\)/,
+      /IDX_sessions_user_id_revoked_at_created_at \(user_id=\? AND revoked_at=\? AND created_at<\?\)/,
+      details,
+    );
+  });
+
+  it("SQLite plans a login's cap check as a search of the user's live rows only", async (t) => {
+    const dataSource = app.dataSource();
+    if (dataSource.options.type !== 'sqlite') return t.skip("the plan checked is SQLite's");
+    const text = app.provider(SessionRegistry).liveBeyondQuery(9).getQuery();
+    const [sql, parameters] = dataSource.driver.escapeQueryWithParameters(
+      text,
+      { userId: randomUUID(), generation: 0, now: new Date(), exceptId: randomUUID() },
+      {},
+    );
+    const details = await planOf(sql, parameters);
+    // Searched by user_id alone, every login would read all the user's revoked rows too, kept
+    // until their refresh tokens expire: the more logins, the dearer each one.
+    assert.match(
+      details,
+      /IDX_sessions_user_id_revoked_at_created_at \(user_id=\? AND revoked_at=\?\)/,
       details,
     );
   });

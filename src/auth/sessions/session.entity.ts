@@ -6,7 +6,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
  * state, not by this row; the row follows it so that the list shows only live sessions.
  */
 @Entity({ name: 'sessions' })
-@Index('IDX_sessions_user_id_created_at', ['userId', 'createdAt'])
+@Index('IDX_sessions_user_id_revoked_at_created_at', ['userId', 'revokedAt', 'createdAt'])
 export class Session {
   /** The token family's id. */
   @PrimaryColumn({ type: 'varchar', length: 36 })

@@ -85,8 +85,8 @@ export class SessionRegistry {
       .limit(limit + 1);
     if (after) {
       // "Older than the cursor" as a bound on created_at AND a tie-break: written as a bare OR,
-      // SQLite would use the (user_id, created_at) index for user_id alone and read every newer
-      // row again on each page, so the last page of 100,000 cost ten times the first.
+      // SQLite would use the (user_id, revoked_at, created_at) index without created_at and read
+      // every newer row again on each page, so the last page of 100,000 cost ten times the first.
       query
         .andWhere('session.createdAt <= :at', { at: after.createdAt })
         .andWhere(
@@ -121,16 +121,22 @@ export class SessionRegistry {
   liveBeyond(owner: SessionOwner, keep: number, exceptId: string): Promise<SessionToRevokeRow[]> {
     let query = this.beyondQueries.get(keep);
     if (!query) {
-      query = new CompiledQuery(this.sessions, () =>
-        selectProperties(this.live(), ['id', 'userId', 'expiresAt'])
-          .andWhere('session.id != :exceptId')
-          .orderBy('session.lastUsedAt', 'DESC')
-          .addOrderBy('session.createdAt', 'DESC')
-          .offset(keep),
-      );
+      query = new CompiledQuery(this.sessions, () => this.liveBeyondQuery(keep));
       this.beyondQueries.set(keep, query);
     }
     return query.getMany({ ...liveParameters(owner), exceptId });
+  }
+
+  /**
+   * The query of {@link liveBeyond}, unrun, with its parameters unbound (those of
+   * {@link liveParameters} and `exceptId`).
+   */
+  liveBeyondQuery(keep: number): SelectQueryBuilder<Session> {
+    return selectProperties(this.live(), ['id', 'userId', 'expiresAt'])
+      .andWhere('session.id != :exceptId')
+      .orderBy('session.lastUsedAt', 'DESC')
+      .addOrderBy('session.createdAt', 'DESC')
+      .offset(keep);
   }
 
   /** A session row whatever its state (live, revoked, expired but not yet pruned), or null. */
