@@ -8,7 +8,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { IpRateLimitGuard } from '../common/http/ip-rate-limit.guard.js';
 import { Public } from '../auth/decorators/public.decorator.js';
 import {
   ApiBodyErrors,
@@ -132,7 +132,7 @@ const ApiConfirmResponses = (): MethodDecorator =>
 /** Registration by e-mailed one-time code. */
 @ApiTags('Registration')
 @Public()
-@UseGuards(ThrottlerGuard)
+@UseGuards(IpRateLimitGuard)
 @ApiBodyErrors()
 @ApiStoreUnavailable(RATE_LIMIT)
 @Controller()

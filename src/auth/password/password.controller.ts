@@ -1,6 +1,6 @@
 import { Body, Controller, Header, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { IpRateLimitGuard } from '../../common/http/ip-rate-limit.guard.js';
 import { MessageResponse } from '../../common/dto/message.response.js';
 import {
   ApiBodyErrors,
@@ -40,7 +40,7 @@ export class PasswordController {
 
   @Post('forgot-password')
   @Public()
-  @UseGuards(ThrottlerGuard)
+  @UseGuards(IpRateLimitGuard)
   @HttpCode(HttpStatus.OK)
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
@@ -72,7 +72,7 @@ export class PasswordController {
 
   @Post('reset-password')
   @Public()
-  @UseGuards(ThrottlerGuard)
+  @UseGuards(IpRateLimitGuard)
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Set a new password with a reset token',

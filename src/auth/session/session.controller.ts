@@ -1,6 +1,6 @@
 import { Body, Controller, Header, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { IpRateLimitGuard } from '../../common/http/ip-rate-limit.guard.js';
 import { MessageResponse } from '../../common/dto/message.response.js';
 import {
   ApiBodyErrors,
@@ -43,7 +43,7 @@ export class SessionController {
 
   @Post('login')
   @Public()
-  @UseGuards(ThrottlerGuard)
+  @UseGuards(IpRateLimitGuard)
   @HttpCode(HttpStatus.OK)
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
@@ -87,7 +87,7 @@ export class SessionController {
 
   @Post('token/refresh')
   @Public()
-  @UseGuards(ThrottlerGuard)
+  @UseGuards(IpRateLimitGuard)
   @HttpCode(HttpStatus.OK)
   @Header('Cache-Control', 'no-store')
   @ApiOperation({

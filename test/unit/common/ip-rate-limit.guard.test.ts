@@ -1,0 +1,74 @@
+import { SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { SkipThrottle, Throttle } from '@nestjs/throttler';
+import assert from 'node:assert/strict';
+import { afterEach, describe, it, mock } from 'node:test';
+import { RememberingReflector } from '../../../src/common/http/ip-rate-limit.guard.js';
+
+@SetMetadata('scope', 'controller')
+class Controller {
+  @SetMetadata('scope', 'handler')
+  @Throttle({ default: { limit: 3, ttl: 1000 } })
+  limited(): void {}
+
+  @SkipThrottle()
+  skipped(): void {}
+
+  plain(): void {}
+}
+
+const handlers = Controller.prototype;
+const KEYS = ['scope', 'THROTTLER:LIMITdefault', 'THROTTLER:TTLdefault', 'THROTTLER:SKIPdefault'];
+
+describe('RememberingReflector (route metadata for the per-IP rate limit)', () => {
+  afterEach(() => mock.restoreAll());
+
+  it("answers as Nest's Reflector does, for every key, handler and controller", () => {
+    const plain = new Reflector();
+    const remembering = new RememberingReflector();
+    for (const handler of [handlers.limited, handlers.skipped, handlers.plain]) {
+      for (const key of KEYS) {
+        const expected: unknown = plain.getAllAndOverride(key, [handler, Controller]);
+        // Twice: the remembered answer is the same as the first.
+        assert.deepEqual(remembering.getAllAndOverride(key, [handler, Controller]), expected);
+        assert.deepEqual(remembering.getAllAndOverride(key, [handler, Controller]), expected);
+      }
+    }
+    // What the fixtures state, so that the comparison above is not between two undefineds.
+    assert.equal(remembering.getAllAndOverride('scope', [handlers.limited, Controller]), 'handler');
+    assert.equal(
+      remembering.getAllAndOverride('scope', [handlers.plain, Controller]),
+      'controller',
+    );
+    assert.equal(
+      remembering.getAllAndOverride('THROTTLER:LIMITdefault', [handlers.limited, Controller]),
+      3,
+    );
+    assert.equal(
+      remembering.getAllAndOverride('THROTTLER:SKIPdefault', [handlers.skipped, Controller]),
+      true,
+    );
+    assert.equal(
+      remembering.getAllAndOverride('THROTTLER:SKIPdefault', [handlers.plain, Controller]),
+      undefined,
+    );
+  });
+
+  it('reads the metadata of a handler and controller once, absent values included', () => {
+    const remembering = new RememberingReflector();
+    const reads = mock.method(Reflect, 'getMetadata');
+    for (let request = 0; request < 5; request++) {
+      remembering.getAllAndOverride('THROTTLER:SKIPdefault', [handlers.plain, Controller]);
+    }
+    // Absent on the handler, then on the controller: two reads, on the first request only.
+    assert.equal(reads.mock.callCount(), 2);
+  });
+
+  it('reads every time for other shapes of targets', () => {
+    const remembering = new RememberingReflector();
+    const reads = mock.method(Reflect, 'getMetadata');
+    remembering.getAllAndOverride('scope', [handlers.limited]);
+    remembering.getAllAndOverride('scope', [handlers.limited]);
+    assert.equal(reads.mock.callCount(), 2);
+  });
+});
