@@ -9,12 +9,12 @@ import { RememberingReflector } from '../../../src/common/http/ip-rate-limit.gua
 class Controller {
   @SetMetadata('scope', 'handler')
   @Throttle({ default: { limit: 3, ttl: 1000 } })
-  limited(): void {}
+  limited(this: void): void {}
 
   @SkipThrottle()
-  skipped(): void {}
+  skipped(this: void): void {}
 
-  plain(): void {}
+  plain(this: void): void {}
 }
 
 const handlers = Controller.prototype;
