@@ -8,12 +8,18 @@
  * machine does: the same build gives the same count to within about 1 %. That makes it the
  * measure to compare builds with, one change at a time; `npm run bench` stays the verdict.
  *
- * The service (`GET me/`, on an empty SQLite file, with the Node.js flags of `start:prod`) and the
- * bare app (`GET /bare`, the ceiling of me; Node's defaults), as `npm run bench` runs them, each
- * run under callgrind, with instrumentation off while they start and warm up, so that
- * V8's compiler has settled, then on for a fixed number of requests. Only the event-loop thread is
- * counted: V8's background threads (compiler, garbage collector) do their work in whichever window
- * it falls, and a request's own work is on the event loop. Needs valgrind (Debian's package).
+ * Two pairs, each as `npm run bench` runs it: the service's `GET me/` (an empty SQLite file, the
+ * Node.js flags of `start:prod`) against the bare app's `GET /bare`, and the service's token
+ * refresh (each connection following its own rotation chain) against the bare app's validated
+ * `POST /bare-post`. Each process runs under callgrind with instrumentation off while it starts
+ * and warms up, so that V8's compiler has settled, then on for a fixed number of requests. Only
+ * the event-loop thread is counted: V8's background threads (compiler, garbage collector) do
+ * their work in whichever window it falls, and a request's own work is on the event loop. Needs
+ * valgrind (Debian's package).
+ *
+ * Under valgrind OpenSSL computes SHA-256 without the CPU's SHA extensions, so the HMACs of a
+ * refresh weigh more here than on the machine's own CPU: compare refresh with itself, build with
+ * build, rather than read its ratio as the bench's.
  */
 import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
@@ -21,6 +27,13 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ChildServer, freePort } from './support/child-server.js';
+import type { Scenario } from './support/load.js';
+import {
+  bareScenario,
+  barePostScenario,
+  meScenario,
+  refreshScenario,
+} from './support/scenarios.js';
 import { createAccount, login } from './support/service-client.js';
 import { productionNodeArgs, serviceEnv, startBareApp } from './support/service-env.js';
 import { BenchSmtpSink } from './support/smtp-sink.js';
@@ -37,12 +50,6 @@ const CONNECTIONS = 10;
 /** Under valgrind the service starts in tens of seconds; the registration's argon2 takes more. */
 const READY_TIMEOUT_MS = 300_000;
 
-interface Target {
-  name: string;
-  path: string;
-  headers: Record<string, string>;
-}
-
 interface Count {
   name: string;
   /** Instructions of the event-loop thread per request. */
@@ -55,15 +62,18 @@ function callgrind(pid: number, ...command: string[]): void {
   execFileSync('callgrind_control', [...command, String(pid)], { stdio: 'ignore' });
 }
 
-async function load(server: ChildServer, target: Target, amount: number): Promise<void> {
+/** Sends `amount` requests of the scenario, as `npm run bench` does (its `httpMeasurable`). */
+async function load(server: ChildServer, scenario: Scenario, amount: number): Promise<void> {
+  await scenario.beforeRun?.(CONNECTIONS);
+  let connection = 0;
   const result = await autocannon({
-    url: server.baseUrl + target.path,
-    headers: target.headers,
+    url: server.baseUrl,
     connections: CONNECTIONS,
     amount,
+    setupClient: (client) => client.setRequests(scenario.requestsFor(connection++)),
   });
   const failed = result.non2xx + result.errors + result.timeouts;
-  if (failed > 0) throw new Error(`${target.name}: ${failed} of ${amount} requests failed`);
+  if (failed > 0) throw new Error(`${scenario.name}: ${failed} of ${amount} requests failed`);
 }
 
 /** The instructions in callgrind's first dump in `dir`: one file per thread, `…out.1-<thread>`. */
@@ -83,9 +93,9 @@ function dumpedInstructions(dir: string): { eventLoop: number; allThreads: numbe
 async function count(
   name: string,
   start: (launcher: string[]) => Promise<ChildServer>,
-  targetOf: (server: ChildServer) => Promise<Target>,
+  scenarioOf: (server: ChildServer) => Promise<Scenario>,
 ): Promise<Count> {
-  const dir = join(workDir, name);
+  const dir = join(workDir, name.replace(/[^a-z0-9]+/gi, '-'));
   mkdirSync(dir, { recursive: true });
   const server = await start([
     'valgrind',
@@ -95,12 +105,14 @@ async function count(
     `--callgrind-out-file=${join(dir, 'callgrind.out')}`,
   ]);
   try {
-    const target = await targetOf(server);
-    await load(server, target, WARMUP_REQUESTS);
+    const scenario = await scenarioOf(server);
+    await load(server, scenario, WARMUP_REQUESTS);
     callgrind(server.pid, '--instr=on');
-    await load(server, target, RETRANSLATION_REQUESTS);
+    await load(server, scenario, RETRANSLATION_REQUESTS);
+    // A refresh's next chains are started (logins) before the count, not inside it.
+    await scenario.beforeRun?.(CONNECTIONS);
     callgrind(server.pid, '--zero');
-    await load(server, target, COUNTED_REQUESTS);
+    await load(server, { ...scenario, beforeRun: undefined }, COUNTED_REQUESTS);
     callgrind(server.pid, '--dump');
     const { eventLoop, allThreads } = dumpedInstructions(dir);
     return {
@@ -113,57 +125,72 @@ async function count(
   }
 }
 
+/** The service under callgrind, on a SQLite file of its own. */
+function startService(sink: BenchSmtpSink, name: string) {
+  return async (launcher: string[]): Promise<ChildServer> => {
+    const port = await freePort();
+    return ChildServer.start({
+      script: join(root, 'dist', 'main.js'),
+      env: {
+        ...serviceEnv(sink, `sqlite:${join(workDir, `${name}.sqlite`)}`),
+        PORT: String(port),
+      },
+      port,
+      readyPath: '/health',
+      logFile: join(workDir, `${name}.log`),
+      nodeArgs: productionNodeArgs(root),
+      launcher,
+      readyTimeoutMs: READY_TIMEOUT_MS,
+    });
+  };
+}
+
+function startBare(name: string) {
+  return (launcher: string[]): Promise<ChildServer> =>
+    startBareApp(here, join(workDir, `${name}.log`), {
+      launcher,
+      readyTimeoutMs: READY_TIMEOUT_MS,
+    });
+}
+
 async function main(): Promise<void> {
   mkdirSync(workDir, { recursive: true });
   const sink = await new BenchSmtpSink().start();
+  const email = 'instructions@example.com';
   try {
-    const bare = await count(
-      'bare',
-      (launcher) =>
-        startBareApp(here, join(workDir, 'bare.log'), {
-          launcher,
-          readyTimeoutMs: READY_TIMEOUT_MS,
-        }),
-      () => Promise.resolve({ name: 'GET /bare', path: '/bare', headers: {} }),
+    const me = await count('GET me/', startService(sink, 'me'), async (server) => {
+      await createAccount(server.baseUrl, sink, email);
+      return meScenario([await login(server.baseUrl, email)]);
+    });
+    // The bare POST answers a real refresh token, as in `npm run bench`.
+    let refreshToken = '';
+    const refresh = await count('refresh', startService(sink, 'refresh'), async (server) => {
+      await createAccount(server.baseUrl, sink, email);
+      refreshToken = (await login(server.baseUrl, email)).refresh;
+      return refreshScenario(async () => (await login(server.baseUrl, email)).refresh);
+    });
+    const bare = await count('GET /bare', startBare('bare'), () => Promise.resolve(bareScenario()));
+    const barePost = await count('POST /bare-post', startBare('bare-post'), () =>
+      Promise.resolve(barePostScenario(refreshToken)),
     );
-    const me = await count(
-      'me',
-      async (launcher) => {
-        const port = await freePort();
-        return ChildServer.start({
-          script: join(root, 'dist', 'main.js'),
-          env: { ...serviceEnv(sink, `sqlite:${join(workDir, 'me.sqlite')}`), PORT: String(port) },
-          port,
-          readyPath: '/health',
-          logFile: join(workDir, 'me.log'),
-          nodeArgs: productionNodeArgs(root),
-          launcher,
-          readyTimeoutMs: READY_TIMEOUT_MS,
-        });
-      },
-      async (server) => {
-        await createAccount(server.baseUrl, sink, 'instructions@example.com');
-        const session = await login(server.baseUrl, 'instructions@example.com');
-        return {
-          name: 'GET me/',
-          path: '/api/users/me/',
-          headers: { authorization: `Bearer ${session.access}` },
-        };
-      },
-    );
+
     const thousands = (value: number): string => `${(value / 1000).toFixed(1)}k`;
     console.log(
       `instructions per request (callgrind, ${COUNTED_REQUESTS} requests after ${WARMUP_REQUESTS} of warm-up):`,
     );
-    for (const result of [bare, me]) {
+    for (const [scenario, ceiling] of [
+      [me, bare],
+      [refresh, barePost],
+    ]) {
+      for (const result of [scenario, ceiling]) {
+        console.log(
+          `  ${result.name.padEnd(16)} event loop ${thousands(result.eventLoop)}, all threads ${thousands(result.allThreads)}`,
+        );
+      }
       console.log(
-        `  ${result.name.padEnd(5)} event loop ${thousands(result.eventLoop)}, all threads ${thousands(result.allThreads)}`,
+        `  ${`${ceiling.name} ÷ ${scenario.name}`.padEnd(16)} ${(ceiling.eventLoop / scenario.eventLoop).toFixed(2)} (event loop, as the bench's ratio)`,
       );
     }
-    console.log(`  me ÷ bare (event loop): ${(me.eventLoop / bare.eventLoop).toFixed(2)}`);
-    console.log(
-      `  bare ÷ me (as the bench's ratio): ${(bare.eventLoop / me.eventLoop).toFixed(2)}`,
-    );
   } finally {
     await sink.stop();
     rmSync(workDir, { recursive: true, force: true });
