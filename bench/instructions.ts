@@ -62,12 +62,9 @@ function callgrind(pid: number, ...command: string[]): void {
   execFileSync('callgrind_control', [...command, String(pid)], { stdio: 'ignore' });
 }
 
-/**
- * Sends `amount` requests of the scenario, as `npm run bench` does (its `httpMeasurable`). The
- * scenario's `beforeRun` (a refresh's logins for fresh chains) is the caller's to run, outside
- * what callgrind counts.
- */
+/** Sends `amount` requests of the scenario, as `npm run bench` does (its `httpMeasurable`). */
 async function load(server: ChildServer, scenario: Scenario, amount: number): Promise<void> {
+  await scenario.beforeRun?.(CONNECTIONS);
   let connection = 0;
   const result = await autocannon({
     url: server.baseUrl,
@@ -109,15 +106,13 @@ async function count(
   ]);
   try {
     const scenario = await scenarioOf(server);
-    const prepare = () => scenario.beforeRun?.(CONNECTIONS);
-    await prepare();
     await load(server, scenario, WARMUP_REQUESTS);
-    await prepare();
     callgrind(server.pid, '--instr=on');
     await load(server, scenario, RETRANSLATION_REQUESTS);
-    await prepare();
+    // A refresh's next chains are started (logins) before the count, not inside it.
+    await scenario.beforeRun?.(CONNECTIONS);
     callgrind(server.pid, '--zero');
-    await load(server, scenario, COUNTED_REQUESTS);
+    await load(server, { ...scenario, beforeRun: undefined }, COUNTED_REQUESTS);
     callgrind(server.pid, '--dump');
     const { eventLoop, allThreads } = dumpedInstructions(dir);
     return {
