@@ -6,19 +6,49 @@
  * ceiling of refresh: the refresh body through the service's own validation pipe and DTO,
  * answered with a pair of the presented token, with no work in between — what any validated
  * JSON POST that answers a token pair costs on this framework.
+ *
+ * `GET /bare-headers` is `GET me/`'s shape without its work: requested with the same Bearer
+ * header (which it does not read), answered with a body of a profile's size and the headers every
+ * `GET me/` must carry (`Cache-Control: no-store`, the SPEC's; OWASP's four for a REST API, the
+ * service's own values). It tells how much of the distance between `GET me/` and the bare GET the
+ * request and the response themselves cost (`npm run bench:instructions`).
  */
 import 'reflect-metadata';
-import { Body, Controller, Get, Header, HttpCode, Module, Post } from '@nestjs/common';
+import {
+  applyDecorators,
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Module,
+  Post,
+} from '@nestjs/common';
 import { APP_PIPE, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { RefreshTokenDto } from '../src/auth/dto/refresh-token.dto.js';
+import { API_SECURITY_HEADERS } from '../src/bootstrap/security-headers.js';
 import { RequestValidationPipe } from '../src/common/http/request-validation.pipe.js';
+import { PROFILE_EXAMPLE } from '../src/profile/dto/profile.response.js';
+
+/** The security headers the service adds to every JSON answer, here as the route's own. */
+const ApiSecurityHeaders = (): MethodDecorator =>
+  applyDecorators(
+    ...Object.entries(API_SECURITY_HEADERS).map(([name, value]) => Header(name, value)),
+  );
 
 @Controller()
 class BareController {
   @Get('bare')
   get(): { status: string; id: number } {
     return { status: 'ok', id: 1 };
+  }
+
+  @Get('bare-headers')
+  @Header('Cache-Control', 'no-store')
+  @ApiSecurityHeaders()
+  getWithHeaders(): typeof PROFILE_EXAMPLE {
+    return PROFILE_EXAMPLE;
   }
 
   @Post('bare-post')

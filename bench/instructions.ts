@@ -11,7 +11,9 @@
  * Two pairs, each as `npm run bench` runs it: the service's `GET me/` (an empty SQLite file, the
  * Node.js flags of `start:prod`) against the bare app's `GET /bare`, and the service's token
  * refresh (each connection following its own rotation chain) against the bare app's validated
- * `POST /bare-post`. Each process runs under callgrind with instrumentation off while it starts
+ * `POST /bare-post`. `GET me/` is also set against the bare app's `GET /bare-headers`, which has
+ * its request and response headers without its work: what is left between the two is the
+ * service's own. Each process runs under callgrind with instrumentation off while it starts
  * and warms up, so that V8's compiler has settled, then on for a fixed number of requests. Only
  * the event-loop thread is counted: V8's background threads (compiler, garbage collector) do
  * their work in whichever window it falls, and a request's own work is on the event loop. Needs
@@ -29,6 +31,7 @@ import { fileURLToPath } from 'node:url';
 import { ChildServer, freePort } from './support/child-server.js';
 import type { Scenario } from './support/load.js';
 import {
+  bareMeShapeScenario,
   bareScenario,
   barePostScenario,
   meScenario,
@@ -158,9 +161,13 @@ async function main(): Promise<void> {
   const sink = await new BenchSmtpSink().start();
   const email = 'instructions@example.com';
   try {
+    // The bare GET of me/'s shape sends the same Bearer header, as in `GET me/`.
+    let accessToken = '';
     const me = await count('GET me/', startService(sink, 'me'), async (server) => {
       await createAccount(server.baseUrl, sink, email);
-      return meScenario([await login(server.baseUrl, email)]);
+      const session = await login(server.baseUrl, email);
+      accessToken = session.access;
+      return meScenario([session]);
     });
     // The bare POST answers a real refresh token, as in `npm run bench`.
     let refreshToken = '';
@@ -170,6 +177,9 @@ async function main(): Promise<void> {
       return refreshScenario(async () => (await login(server.baseUrl, email)).refresh);
     });
     const bare = await count('GET /bare', startBare('bare'), () => Promise.resolve(bareScenario()));
+    const bareMeShape = await count('GET /bare-headers', startBare('bare-headers'), () =>
+      Promise.resolve(bareMeShapeScenario(accessToken)),
+    );
     const barePost = await count('POST /bare-post', startBare('bare-post'), () =>
       Promise.resolve(barePostScenario(refreshToken)),
     );
@@ -178,17 +188,18 @@ async function main(): Promise<void> {
     console.log(
       `instructions per request (callgrind, ${COUNTED_REQUESTS} requests after ${WARMUP_REQUESTS} of warm-up):`,
     );
-    for (const [scenario, ceiling] of [
-      [me, bare],
-      [refresh, barePost],
-    ]) {
-      for (const result of [scenario, ceiling]) {
-        console.log(
-          `  ${result.name.padEnd(16)} event loop ${thousands(result.eventLoop)}, all threads ${thousands(result.allThreads)}`,
-        );
-      }
+    for (const result of [me, bare, bareMeShape, refresh, barePost]) {
       console.log(
-        `  ${`${ceiling.name} ÷ ${scenario.name}`.padEnd(16)} ${(ceiling.eventLoop / scenario.eventLoop).toFixed(2)} (event loop, as the bench's ratio)`,
+        `  ${result.name.padEnd(18)} event loop ${thousands(result.eventLoop)}, all threads ${thousands(result.allThreads)}`,
+      );
+    }
+    for (const [ceiling, scenario] of [
+      [bare, me],
+      [bareMeShape, me],
+      [barePost, refresh],
+    ]) {
+      console.log(
+        `  ${`${ceiling.name} ÷ ${scenario.name}`.padEnd(30)} ${(ceiling.eventLoop / scenario.eventLoop).toFixed(2)} (event loop, as the bench's ratio)`,
       );
     }
   } finally {

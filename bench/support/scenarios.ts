@@ -27,6 +27,19 @@ export function barePostScenario(token: string): Scenario {
   };
 }
 
+/**
+ * `GET me/`'s shape on the bare app: the same request (its Bearer header included) and the
+ * response headers of a `GET me/`, without the service's work (see bare-app.ts).
+ */
+export function bareMeShapeScenario(access: string): Scenario {
+  return {
+    name: 'bare GET, me/ shape',
+    requestsFor: () => [
+      { method: 'GET', path: '/bare-headers', headers: { authorization: `Bearer ${access}` } },
+    ],
+  };
+}
+
 /** (a) `GET me/` with a valid Bearer; the connections share the sessions round-robin. */
 export function meScenario(sessions: Session[]): Scenario {
   return {
