@@ -12,8 +12,8 @@
  * Node.js flags of `start:prod`) against the bare app's `GET /bare`, and the service's token
  * refresh (each connection following its own rotation chain) against the bare app's validated
  * `POST /bare-post`. `GET me/` is also set against the bare app's `GET /bare-headers`, which has
- * its request and response headers without its work: what is left between the two is the
- * service's own. Each process runs under callgrind with instrumentation off while it starts
+ * its request and response headers without its work, and `GET /bare-guarded`, the same routed
+ * through a guard and parameter decorators: what is left beyond that is the service's own. Each process runs under callgrind with instrumentation off while it starts
  * and warms up, so that V8's compiler has settled, then on for a fixed number of requests. Only
  * the event-loop thread is counted: V8's background threads (compiler, garbage collector) do
  * their work in whichever window it falls, and a request's own work is on the event loop. Needs
@@ -180,6 +180,9 @@ async function main(): Promise<void> {
     const bareMeShape = await count('GET /bare-headers', startBare('bare-headers'), () =>
       Promise.resolve(bareMeShapeScenario(accessToken)),
     );
+    const bareGuarded = await count('GET /bare-guarded', startBare('bare-guarded'), () =>
+      Promise.resolve(bareMeShapeScenario(accessToken, '/bare-guarded')),
+    );
     const barePost = await count('POST /bare-post', startBare('bare-post'), () =>
       Promise.resolve(barePostScenario(refreshToken)),
     );
@@ -188,7 +191,7 @@ async function main(): Promise<void> {
     console.log(
       `instructions per request (callgrind, ${COUNTED_REQUESTS} requests after ${WARMUP_REQUESTS} of warm-up):`,
     );
-    for (const result of [me, bare, bareMeShape, refresh, barePost]) {
+    for (const result of [me, bare, bareMeShape, bareGuarded, refresh, barePost]) {
       console.log(
         `  ${result.name.padEnd(18)} event loop ${thousands(result.eventLoop)}, all threads ${thousands(result.allThreads)}`,
       );
@@ -196,6 +199,7 @@ async function main(): Promise<void> {
     for (const [ceiling, scenario] of [
       [bare, me],
       [bareMeShape, me],
+      [bareGuarded, me],
       [barePost, refresh],
     ]) {
       console.log(

@@ -29,14 +29,13 @@ export function barePostScenario(token: string): Scenario {
 
 /**
  * `GET me/`'s shape on the bare app: the same request (its Bearer header included) and the
- * response headers of a `GET me/`, without the service's work (see bare-app.ts).
+ * response headers of a `GET me/`, without the service's work; on `/bare-guarded`, also routed
+ * through a guard and parameter decorators (see bare-app.ts).
  */
-export function bareMeShapeScenario(access: string): Scenario {
+export function bareMeShapeScenario(access: string, path = '/bare-headers'): Scenario {
   return {
-    name: 'bare GET, me/ shape',
-    requestsFor: () => [
-      { method: 'GET', path: '/bare-headers', headers: { authorization: `Bearer ${access}` } },
-    ],
+    name: `bare GET, me/ shape (${path})`,
+    requestsFor: () => [{ method: 'GET', path, headers: { authorization: `Bearer ${access}` } }],
   };
 }
 
