@@ -10,12 +10,10 @@ import {
 } from '../decorators/prefetch.decorator.js';
 import { IS_PUBLIC_KEY } from '../decorators/public.decorator.js';
 import { httpRequestOf } from '../../common/http/http-request-of.js';
+import { RouteMemo } from '../../common/http/route-memo.js';
 import { InvalidAccessTokenException } from '../../common/errors/invalid-access-token.exception.js';
 import { AccessTokenAuthenticator } from './access-token-authenticator.js';
 import { extractBearerToken, OTP_AUTH_JWT_STRATEGY } from './jwt.strategy.js';
-
-type Handler = ReturnType<ExecutionContext['getHandler']>;
-type ControllerClass = ReturnType<ExecutionContext['getClass']>;
 
 /** What `canActivate` answers for a public route, made once. */
 const PUBLIC_ROUTE = Promise.resolve(true);
@@ -39,12 +37,8 @@ type BearerRequest = PrefetchingRequest & {
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard(OTP_AUTH_JWT_STRATEGY) {
-  /**
-   * Whether each route is public and what it prefetches, read from its metadata once: decorators
-   * do not change after bootstrap, so Reflector's walk of the handler's and the class's metadata
-   * need not run on every request.
-   */
-  private readonly routes = new WeakMap<ControllerClass, WeakMap<Handler, RouteAuth>>();
+  /** Whether each route is public and what it prefetches, read from its metadata once. */
+  private readonly routes = new RouteMemo<RouteAuth>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -102,18 +96,14 @@ export class JwtAuthGuard extends AuthGuard(OTP_AUTH_JWT_STRATEGY) {
   private route(context: ExecutionContext): RouteAuth {
     const controller = context.getClass();
     const handler = context.getHandler();
-    let routes = this.routes.get(controller);
-    if (!routes) this.routes.set(controller, (routes = new WeakMap()));
-    let route = routes.get(handler);
-    if (route === undefined) {
-      route = {
+    return (
+      this.routes.get(controller, handler) ??
+      this.routes.set(controller, handler, {
         isPublic:
           this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [handler, controller]) ?? false,
         prefetch: this.reflector.get<StoreKeyOf | undefined>(PREFETCH_KEY, handler),
-      };
-      routes.set(handler, route);
-    }
-    return route;
+      })
+    );
   }
 }
 

@@ -57,11 +57,16 @@ describe('RememberingReflector (route metadata for the per-IP rate limit)', () =
   it('reads the metadata of a handler and controller once, absent values included', () => {
     const remembering = new RememberingReflector();
     const reads = mock.method(Reflect, 'getMetadata');
+    const throttlerName = ['de', 'fault'].join('');
     for (let request = 0; request < 5; request++) {
-      remembering.getAllAndOverride('THROTTLER:SKIPdefault', [handlers.plain, Controller]);
+      // Built anew on every call, as ThrottlerGuard builds its keys: found by its value.
+      const key = 'THROTTLER:SKIP' + throttlerName;
+      assert.equal(remembering.getAllAndOverride(key, [handlers.plain, Controller]), undefined);
+      assert.equal(remembering.getAllAndOverride(key, [handlers.skipped, Controller]), true);
     }
-    // Absent on the handler, then on the controller: two reads, on the first request only.
-    assert.equal(reads.mock.callCount(), 2);
+    // Per route, on the first request only: absent on the plain handler, then on the controller
+    // (two reads); found on the skipped handler (one).
+    assert.equal(reads.mock.callCount(), 3);
   });
 
   it('reads every time for other shapes of targets', () => {
