@@ -39,9 +39,13 @@ import { API_SECURITY_HEADERS } from '../src/bootstrap/security-headers.js';
 import { RequestValidationPipe } from '../src/common/http/request-validation.pipe.js';
 import { PROFILE_EXAMPLE } from '../src/profile/dto/profile.response.js';
 
-/** The security headers the service adds to every JSON answer, here as the route's own. */
-const ApiSecurityHeaders = (): MethodDecorator =>
+/**
+ * The headers every `GET me/` answer carries, here as the route's own: `Cache-Control: no-store`
+ * and the security headers the service adds to every JSON answer.
+ */
+const MeResponseHeaders = (): MethodDecorator =>
   applyDecorators(
+    Header('Cache-Control', 'no-store'),
     ...Object.entries(API_SECURITY_HEADERS).map(([name, value]) => Header(name, value)),
   );
 
@@ -71,16 +75,14 @@ class BareController {
   }
 
   @Get('bare-headers')
-  @Header('Cache-Control', 'no-store')
-  @ApiSecurityHeaders()
+  @MeResponseHeaders()
   getWithHeaders(): typeof PROFILE_EXAMPLE {
     return PROFILE_EXAMPLE;
   }
 
   @Get('bare-guarded')
   @UseGuards(AdmitEveryone)
-  @Header('Cache-Control', 'no-store')
-  @ApiSecurityHeaders()
+  @MeResponseHeaders()
   getGuarded(
     @FromRequest('user') _caller: object,
     @FromRequest('prefetched') _cached: unknown,

@@ -8,16 +8,16 @@
  * machine does: the same build gives the same count to within about 1 %. That makes it the
  * measure to compare builds with, one change at a time; `npm run bench` stays the verdict.
  *
- * Two pairs, each as `npm run bench` runs it: the service's `GET me/` (an empty SQLite file, the
- * Node.js flags of `start:prod`) against the bare app's `GET /bare`, and the service's token
- * refresh (each connection following its own rotation chain) against the bare app's validated
- * `POST /bare-post`. `GET me/` is also set against the bare app's `GET /bare-headers`, which has
- * its request and response headers without its work, and `GET /bare-guarded`, the same routed
- * through a guard and parameter decorators: what is left beyond that is the service's own. Each process runs under callgrind with instrumentation off while it starts
- * and warms up, so that V8's compiler has settled, then on for a fixed number of requests. Only
- * the event-loop thread is counted: V8's background threads (compiler, garbage collector) do
- * their work in whichever window it falls, and a request's own work is on the event loop. Needs
- * valgrind (Debian's package).
+ * The service's `GET me/` (an empty SQLite file, the Node.js flags of `start:prod`) against the
+ * bare app's `GET /bare`, and the service's token refresh (each connection following its own
+ * rotation chain) against the bare app's validated `POST /bare-post`, each as `npm run bench` runs
+ * them. `GET me/` is also set against the bare app's `GET /bare-headers`, which has its request
+ * and response headers without its work, and `GET /bare-guarded`, the same routed through a guard
+ * and parameter decorators: what is left beyond that is the service's own. Each process runs
+ * under callgrind with instrumentation off while it starts and warms up, so that V8's compiler
+ * has settled, then on for a fixed number of requests. Only the event-loop thread is counted:
+ * V8's background threads (compiler, garbage collector) do their work in whichever window it
+ * falls, and a request's own work is on the event loop. Needs valgrind (Debian's package).
  *
  * Under valgrind OpenSSL computes SHA-256 without the CPU's SHA extensions, so the HMACs of a
  * refresh weigh more here than on the machine's own CPU: compare refresh with itself, build with
@@ -65,9 +65,18 @@ function callgrind(pid: number, ...command: string[]): void {
   execFileSync('callgrind_control', [...command, String(pid)], { stdio: 'ignore' });
 }
 
-/** Sends `amount` requests of the scenario, as `npm run bench` does (its `httpMeasurable`). */
-async function load(server: ChildServer, scenario: Scenario, amount: number): Promise<void> {
+/**
+ * Sends `amount` requests of the scenario, as `npm run bench` does (its `httpMeasurable`), after
+ * its preparation (a refresh's chains are started by logins), which is never counted.
+ */
+async function load(
+  server: ChildServer,
+  scenario: Scenario,
+  amount: number,
+  beforeCount = (): void => {},
+): Promise<void> {
   await scenario.beforeRun?.(CONNECTIONS);
+  beforeCount();
   let connection = 0;
   const result = await autocannon({
     url: server.baseUrl,
@@ -112,10 +121,7 @@ async function count(
     await load(server, scenario, WARMUP_REQUESTS);
     callgrind(server.pid, '--instr=on');
     await load(server, scenario, RETRANSLATION_REQUESTS);
-    // A refresh's next chains are started (logins) before the count, not inside it.
-    await scenario.beforeRun?.(CONNECTIONS);
-    callgrind(server.pid, '--zero');
-    await load(server, { ...scenario, beforeRun: undefined }, COUNTED_REQUESTS);
+    await load(server, scenario, COUNTED_REQUESTS, () => callgrind(server.pid, '--zero'));
     callgrind(server.pid, '--dump');
     const { eventLoop, allThreads } = dumpedInstructions(dir);
     return {
